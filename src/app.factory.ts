@@ -1,0 +1,41 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { DatabaseService } from './infra/database/database.service.js';
+import { setupSwagger } from './infra/http/swagger.js';
+import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
+import { createRequestLogger } from './infra/logging/request-logging.js';
+import { OidcService } from './oidc/oidc.service.js';
+import { TenantsService } from './tenants/tenants.service.js';
+
+/**
+ * Builds the whole app, ready to listen: used by main.ts and by the e2e tests,
+ * so tests run exactly what production runs.
+ */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const rootLogger = createRootLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: new PinoNestLogger(rootLogger),
+  });
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  app.set('trust proxy', config.server.trustProxy);
+  express.use(createRequestLogger(rootLogger));
+
+  const database = app.get(DatabaseService);
+  await database.migrateControlPlane();
+  const tenantMigrations = await app.get(TenantsService).migrateAll();
+  if (tenantMigrations.failed.length > 0) {
+    throw new Error(`tenant migrations failed for: ${tenantMigrations.failed.map((failure) => failure.slug).join(', ')}`);
+  }
+  database.markMigrated();
+
+  // Mounted before init so Nest's body parsers never run on the provider's paths.
+  const provider = await app.get(OidcService).start();
+  express.use('/oidc', provider.callback());
+
+  setupSwagger(app, config.server);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { FeaturesModule } from './features/features.module.js';
+import { DatabaseModule } from './infra/database/database.module.js';
+import { HealthModule } from './infra/health/health.module.js';
+import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
+import { createValidationPipe } from './infra/http/validation.js';
+import { OidcModule } from './oidc/oidc.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, OidcModule, AuthModule, FeaturesModule],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+// RFC 6750 §3.1 and RFC 9068 §4: every API route needs a valid access token carrying its scopes; deny by default.
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ACCESS_TOKEN_STRATEGY, AccessTokenRejected } from './access-token.strategy.js';
+import { PLATFORM_ONLY, REQUIRED_SCOPES, type AuthenticatedRequest } from './auth.decorators.js';
+import { AuthError } from './auth.errors.js';
+import type { Principal } from './principal.js';
+import { IS_PUBLIC } from './public.decorator.js';
+
+const NO_TOKEN = 'No auth token';
+
+@Injectable()
+export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
+    // A route that forgot to declare its scopes is closed, not open.
+    if (!required || required.length === 0) throw new AuthError('ROUTE_NOT_GUARDED', 'This route declares no scope; it is closed.');
+
+    await super.canActivate(context);
+    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user as Principal;
+
+    if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets) && principal.tenantId !== null) {
+      throw new AuthError('PLATFORM_CLIENT_REQUIRED', 'Only platform clients may call this route; this token acts for a tenant.');
+    }
+    const missing = required.filter((scope) => !principal.scopes.has(scope));
+    if (missing.length > 0) {
+      throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, { requiredScopes: required });
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = Principal>(error: unknown, user: TUser | false, info: unknown): TUser {
+    if (error instanceof AccessTokenRejected) throw new AuthError('TOKEN_INVALID', error.message);
+    if (error) throw error;
+    if (user) return user;
+    const message = info instanceof Error ? info.message : undefined;
+    if (message === NO_TOKEN) throw new AuthError('TOKEN_MISSING', 'Send an access token: Authorization: Bearer <token>.');
+    throw new AuthError('TOKEN_INVALID', message ?? 'The access token could not be verified.');
+  }
+}

@@ -1,0 +1,41 @@
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiOAuth2, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { ApiScope, Principal } from './principal.js';
+
+export const REQUIRED_SCOPES = 'tenantry:required-scopes';
+export const PLATFORM_ONLY = 'tenantry:platform-only';
+export const OAUTH2_SECURITY_SCHEMES = ['client-credentials', 'authorization-code'];
+
+interface RequireScopesOptions {
+  /** Only platform clients (tokens bound to no tenant) may call the route. */
+  platformOnly?: boolean;
+}
+
+/**
+ * The scopes a route requires (all of them), its Swagger security and error
+ * responses, in one decorator. Enforced by AccessTokenGuard.
+ */
+export function RequireScopes(scopes: ApiScope | ApiScope[], options: RequireScopesOptions = {}): MethodDecorator & ClassDecorator {
+  const required = Array.isArray(scopes) ? scopes : [scopes];
+  return applyDecorators(
+    SetMetadata(REQUIRED_SCOPES, required),
+    SetMetadata(PLATFORM_ONLY, options.platformOnly ?? false),
+    ...OAUTH2_SECURITY_SCHEMES.map((scheme) => ApiOAuth2(required, scheme)),
+    ApiUnauthorizedResponse({ description: 'No access token, or an invalid or expired one' }),
+    ApiForbiddenResponse({
+      description: `The token lacks ${required.join(' and ')}${options.platformOnly ? ', or is bound to a tenant' : ''}`,
+    }),
+  );
+}
+
+export interface AuthenticatedRequest extends Request {
+  user?: Principal;
+}
+
+/** The verified caller. Only valid on routes behind AccessTokenGuard. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  if (!principal) throw new Error('CurrentPrincipal used on a route without an authenticated principal');
+  return principal;
+});

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { OidcModule } from '../oidc/oidc.module.js';
+import { AccessTokenGuard } from './access-token.guard.js';
+import { AccessTokenStrategy } from './access-token.strategy.js';
+
+@Module({
+  imports: [PassportModule, OidcModule],
+  providers: [AccessTokenStrategy, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+})
+export class AuthModule {}

@@ -1,0 +1,15 @@
+/** Who is calling the API, as established from a verified access token. */
+export interface Principal {
+  tokenId: string;
+  clientId: string;
+  /** The end user, or the client itself for client credentials (RFC 9068 §2.2). */
+  subject: string;
+  scopes: ReadonlySet<string>;
+  /** Null for platform clients; the tenant the token acts for otherwise. */
+  tenantId: string | null;
+  tenantSlug: string | null;
+  expiresAt: number;
+}
+
+export const API_SCOPES = ['features:read', 'features:write', 'tenants:read', 'tenants:write'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig, type AppConfig } from '../config/app-config.js';
+import { DatabaseService } from '../infra/database/database.service.js';
+import { DomainError } from '../infra/http/domain-error.js';
+import { createRootLogger, PinoNestLogger } from '../infra/logging/logger.js';
+import { UsageError, type CliCommand, type CommandResult } from './cli-command.js';
+import { createClientCommand, deleteClientCommand, listClientsCommand } from './commands/clients.commands.js';
+import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
+import { migrateCommand } from './commands/migrate.command.js';
+import { createTenantCommand, listTenantsCommand } from './commands/tenants.commands.js';
+import { CliModule } from './cli.module.js';
+
+export const COMMANDS: CliCommand[] = [
+  migrateCommand,
+  createTenantCommand,
+  listTenantsCommand,
+  createClientCommand,
+  listClientsCommand,
+  deleteClientCommand,
+  rotateKeysCommand,
+  purgeTokensCommand,
+];
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'usage: npm run cli -- <command> [options] [--json]',
+    '',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Every command accepts --json: exactly one JSON object on stdout.',
+  ].join('\n');
+}
+
+async function execute(command: CliCommand, config: AppConfig, args: string[]): Promise<CommandResult> {
+  const parsed = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean' }, ...(command.options ?? {}) },
+  });
+  // Logs go to stderr so stdout stays one JSON object.
+  const logger = createRootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+    logger: new PinoNestLogger(logger.child({}, { level: logger.level })),
+    abortOnError: false,
+  });
+  try {
+    await app.get(DatabaseService).migrateControlPlane();
+    return await command.run(app, { positionals: parsed.positionals, options: parsed.values });
+  } finally {
+    await app.close();
+  }
+}
+
+/** Runs one operator command; returns the exit code. In-process, so tests drive it directly. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  const json = args.includes('--json');
+  if (!name || name === 'help' || name === '--help') {
+    io.stdout(help() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  const fail = (code: number, message: string, extra: Record<string, unknown> = {}): number => {
+    io.stderr(json ? JSON.stringify({ error: message, ...extra }) + '\n' : `error: ${message}\n`);
+    return code;
+  };
+  if (!command) return fail(2, `unknown command "${name}"\n\n${help()}`);
+  try {
+    const result = await execute(command, loadConfig(io.env), args);
+    io.stdout(json ? JSON.stringify(result.json) + '\n' : result.text + '\n');
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      return fail(2, `${error.message}\nusage: npm run cli -- ${command.usage}`);
+    }
+    if (error instanceof DomainError) return fail(1, error.detail ?? error.code, { code: error.code });
+    if (error instanceof ConfigError) return fail(1, `configuration: ${error.message}`);
+    return fail(1, error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+// Values people paste from examples; production refuses them.
+const PLACEHOLDER_SECRETS = new Set(['changeme', 'change-me', 'secret', 'password', 'development', 'example']);
+const MINIMUM_SECRET_KEY_LENGTH = 32;
+
+export class ServerConfig {
+  constructor(
+    readonly port: number,
+    readonly publicUrl: string,
+    readonly production: boolean,
+    readonly trustProxy: boolean,
+  ) {}
+
+  get issuer(): string {
+    return `${this.publicUrl}/oidc`;
+  }
+
+  get apiAudience(): string {
+    return `${this.publicUrl}/api`;
+  }
+}
+
+export class DatabaseConfig {
+  constructor(
+    /** Undefined means: run the embedded PostgreSQL under dataDir. */
+    readonly url: string | undefined,
+    readonly dataDir: string,
+    readonly poolSize: number,
+  ) {}
+}
+
+export class SecurityConfig {
+  constructor(
+    readonly secretKey: string,
+    /** True when the key was generated into DATA_DIR by this start; main logs it. */
+    readonly secretKeyGenerated: boolean,
+  ) {}
+}
+
+export class TokenConfig {
+  constructor(readonly accessTokenTtlSeconds: number) {}
+}
+
+export class AppConfig {
+  constructor(
+    readonly server: ServerConfig,
+    readonly database: DatabaseConfig,
+    readonly security: SecurityConfig,
+    readonly tokens: TokenConfig,
+    readonly logLevel: LogLevel,
+  ) {}
+}
+
+type Environment = Record<string, string | undefined>;
+
+function readInteger(env: Environment, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readPublicUrl(env: Environment, port: number): string {
+  const raw = env.PUBLIC_URL || `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_URL must use http or https, got "${url.protocol}"`);
+  }
+  if (url.search || url.hash) throw new ConfigError('PUBLIC_URL must not carry a query or fragment');
+  return url.href.replace(/\/+$/, '');
+}
+
+function readSecretKey(env: Environment, production: boolean, dataDir: string): SecurityConfig {
+  const provided = env.SECRET_KEY;
+  if (provided !== undefined && provided !== '') {
+    if (provided.length < MINIMUM_SECRET_KEY_LENGTH) {
+      throw new ConfigError(`SECRET_KEY must be at least ${MINIMUM_SECRET_KEY_LENGTH} characters`);
+    }
+    if (production && PLACEHOLDER_SECRETS.has(provided.toLowerCase().replace(/[^a-z-]/g, ''))) {
+      throw new ConfigError('SECRET_KEY is a placeholder value; generate one with `openssl rand -base64 48`');
+    }
+    return new SecurityConfig(provided, false);
+  }
+  if (production) {
+    throw new ConfigError('SECRET_KEY is required when NODE_ENV=production (generate one with `openssl rand -base64 48`)');
+  }
+  const file = join(dataDir, 'secret-key');
+  try {
+    return new SecurityConfig(readFileSync(file, 'utf8').trim(), false);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const generated = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${generated}\n`, { mode: 0o600, flag: 'wx' });
+  return new SecurityConfig(generated, true);
+}
+
+export function loadConfig(env: Environment = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const port = readInteger(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = readPublicUrl(env, port);
+  const dataDir = resolve(env.DATA_DIR || './.data');
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgresql:// connection string');
+  }
+  return new AppConfig(
+    new ServerConfig(port, publicUrl, production, env.TRUST_PROXY === 'true'),
+    new DatabaseConfig(databaseUrl, dataDir, readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 200)),
+    readSecretKey(env, production, dataDir),
+    new TokenConfig(readInteger(env, 'ACCESS_TOKEN_TTL', 3600, 60, 86400)),
+    logLevel,
+  );
+}

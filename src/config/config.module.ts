@@ -1,0 +1,21 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig, DatabaseConfig, SecurityConfig, ServerConfig, TokenConfig } from './app-config.js';
+
+/** Provides the validated configuration and each of its concerns as injectable classes. */
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: ServerConfig, useValue: config.server },
+        { provide: DatabaseConfig, useValue: config.database },
+        { provide: SecurityConfig, useValue: config.security },
+        { provide: TokenConfig, useValue: config.tokens },
+      ],
+      exports: [AppConfig, ServerConfig, DatabaseConfig, SecurityConfig, TokenConfig],
+    };
+  }
+}

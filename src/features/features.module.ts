@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { FeaturesController } from './features.controller.js';
+import { FeaturesRepository } from './features.repository.js';
+import { FeaturesService } from './features.service.js';
+import { TenantFeaturesController } from './tenant-features.controller.js';
+import { TenantFeaturesRepository } from './tenant-features.repository.js';
+
+@Module({
+  imports: [TenantsModule],
+  controllers: [FeaturesController, TenantFeaturesController],
+  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService],
+})
+export class FeaturesModule {}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, problemType } from './domain-error.js';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
+import { RequestValidationError } from './validation.js';
+
+/** Errors that carry response headers (e.g. WWW-Authenticate) implement this. */
+export interface HasResponseHeaders {
+  responseHeaders(): Record<string, string>;
+}
+
+function hasResponseHeaders(error: unknown): error is HasResponseHeaders {
+  return typeof (error as HasResponseHeaders | null)?.responseHeaders === 'function';
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/**
+ * Renders every error as RFC 9457 application/problem+json. Domain errors map
+ * by their code; Nest's HTTP exceptions by status (body-parser's malformed
+ * JSON arrives here as a 400); anything else is a bug: logged with an error id
+ * that the 500 response returns, and no stack or message leaks out.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl?.split('?')[0];
+    if (hasResponseHeaders(exception)) {
+      for (const [name, value] of Object.entries(exception.responseHeaders())) response.setHeader(name, value);
+    }
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof DomainError) {
+      const { status, title } = exception.definition;
+      return {
+        type: problemType(exception.code),
+        title,
+        status,
+        detail: exception.detail ?? title,
+        code: exception.code,
+        ...exception.extensions,
+      };
+    }
+    if (exception instanceof RequestValidationError) {
+      return {
+        type: problemType('VALIDATION_FAILED'),
+        title: 'Validation failed',
+        status: HttpStatus.BAD_REQUEST,
+        detail: 'One or more fields are invalid.',
+        code: 'VALIDATION_FAILED',
+        errors: exception.fieldErrors,
+      };
+    }
+    if (exception instanceof HttpException && (exception.getStatus() < 500 || exception.getStatus() === 503)) {
+      const status = exception.getStatus();
+      return {
+        type: 'about:blank',
+        title: STATUS_TITLES[status] ?? 'Client Error',
+        status,
+        detail: this.httpExceptionDetail(exception),
+      };
+    }
+    const errorId = randomUUID();
+    const error = exception instanceof Error ? exception : new Error(String(exception));
+    this.logger.error(`unhandled error (error id ${errorId}): ${error.name}: ${error.message}`, error.stack);
+    return {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      detail: `An unexpected error occurred. Quote error id ${errorId} when reporting it.`,
+      errorId,
+    };
+  }
+
+  private httpExceptionDetail(exception: HttpException): string {
+    const body = exception.getResponse();
+    if (typeof body === 'string') return body;
+    const message = (body as { message?: unknown }).message;
+    return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  }
+}

@@ -1,0 +1,56 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { API_SCOPES } from '../../auth/principal.js';
+import { OAUTH2_SECURITY_SCHEMES } from '../../auth/auth.decorators.js';
+import type { ServerConfig } from '../../config/app-config.js';
+
+const SCOPE_DESCRIPTIONS: Record<(typeof API_SCOPES)[number], string> = {
+  'features:read': 'Read feature flags',
+  'features:write': 'Change feature flags and the catalogue',
+  'tenants:read': 'Read the tenant registry (platform clients)',
+  'tenants:write': 'Create tenants (platform clients)',
+};
+
+/** Swagger UI at /docs (assets served from node_modules, no CDN), the document at /docs-json. */
+export function setupSwagger(app: INestApplication, server: ServerConfig): void {
+  const [clientCredentials, authorizationCode] = OAUTH2_SECURITY_SCHEMES as [string, string];
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tenantry API')
+      .setDescription(
+        'Tenants and per-tenant feature flags. Authorize with a client-credentials client ' +
+          '(`npm run cli -- clients:create ...`) and tick the scopes you need. Errors are RFC 9457 problem details.',
+      )
+      .setVersion('1')
+      .addServer(server.publicUrl)
+      .addOAuth2(
+        { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${server.issuer}/token`, scopes: SCOPE_DESCRIPTIONS } } },
+        clientCredentials,
+      )
+      .addOAuth2(
+        {
+          type: 'oauth2',
+          flows: {
+            authorizationCode: {
+              authorizationUrl: `${server.issuer}/auth`,
+              tokenUrl: `${server.issuer}/token`,
+              scopes: { openid: 'Sign in', ...SCOPE_DESCRIPTIONS },
+            },
+          },
+        },
+        authorizationCode,
+      )
+      .build(),
+    // The controller method name is the operationId (listTenantFeatures, setTenantFeature).
+    { operationIdFactory: (_controllerKey, methodKey) => methodKey },
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Tenantry API',
+    swaggerOptions: {
+      persistAuthorization: true,
+      initOAuth: { usePkceWithAuthorizationCodeGrant: true },
+    },
+  });
+}

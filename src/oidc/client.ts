@@ -1,0 +1,24 @@
+export const GRANT_TYPES = [
+  'authorization_code',
+  'client_credentials',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code',
+] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+/** A registered OAuth client, without its secret. */
+export interface RegisteredClient {
+  clientId: string;
+  name: string;
+  /** Null for platform clients. */
+  tenantId: string | null;
+  tenantSlug: string | null;
+  confidential: boolean;
+  grantTypes: GrantType[];
+  scopes: string[];
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  createdAt: Date;
+}

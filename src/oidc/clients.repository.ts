@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { Client as ClientRow, Tenant as TenantRow } from '../generated/control/client.js';
+import { DatabaseService } from '../infra/database/database.service.js';
+import type { GrantType, RegisteredClient } from './client.js';
+
+type ClientWithTenant = ClientRow & { tenant: TenantRow | null };
+
+export interface StoredClient extends RegisteredClient {
+  secretHash: string | null;
+  tenantActive: boolean;
+}
+
+function toClient(row: ClientWithTenant): StoredClient {
+  return {
+    clientId: row.id,
+    name: row.name,
+    tenantId: row.tenantId,
+    tenantSlug: row.tenant?.slug ?? null,
+    tenantActive: row.tenant ? row.tenant.status === 'active' : true,
+    confidential: row.secretHash !== null,
+    secretHash: row.secretHash,
+    grantTypes: row.grantTypes as GrantType[],
+    scopes: row.scopes,
+    redirectUris: row.redirectUris,
+    postLogoutRedirectUris: row.postLogoutRedirectUris,
+    createdAt: row.createdAt,
+  };
+}
+
+export interface NewClient {
+  clientId: string;
+  name: string;
+  tenantId: string | null;
+  secretHash: string | null;
+  grantTypes: GrantType[];
+  scopes: string[];
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+}
+
+@Injectable()
+export class ClientsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  async create(client: NewClient): Promise<StoredClient> {
+    const row = await this.database.control.client.create({
+      data: {
+        id: client.clientId,
+        name: client.name,
+        tenantId: client.tenantId,
+        secretHash: client.secretHash,
+        grantTypes: client.grantTypes,
+        scopes: client.scopes,
+        redirectUris: client.redirectUris,
+        postLogoutRedirectUris: client.postLogoutRedirectUris,
+      },
+      include: { tenant: true },
+    });
+    return toClient(row);
+  }
+
+  async findById(clientId: string): Promise<StoredClient | undefined> {
+    const row = await this.database.control.client.findUnique({ where: { id: clientId }, include: { tenant: true } });
+    return row ? toClient(row) : undefined;
+  }
+
+  /** Platform clients when tenantId is null; one tenant's clients otherwise; all when undefined. */
+  async list(tenantId?: string | null): Promise<StoredClient[]> {
+    const rows = await this.database.control.client.findMany({
+      where: tenantId === undefined ? {} : { tenantId },
+      include: { tenant: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return rows.map(toClient);
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    const { count } = await this.database.control.client.deleteMany({ where: { id: clientId } });
+    return count > 0;
+  }
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { API_SCOPES } from '../auth/principal.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { generateClientSecret, hashClientSecret } from './client-secret.js';
+import { GRANT_TYPES, OIDC_SCOPES, type GrantType, type RegisteredClient } from './client.js';
+import { ClientsRepository, type StoredClient } from './clients.repository.js';
+import { OidcError } from './oidc.errors.js';
+import { validateRedirectUri } from './redirect-uri.js';
+
+export interface CreateClientCommand {
+  name: string;
+  grantTypes: string[];
+  scopes: string[];
+  tenantSlug?: string;
+  public?: boolean;
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+}
+
+export interface CreatedClient {
+  client: RegisteredClient;
+  /** Shown once; only its hash is stored. */
+  clientSecret?: string;
+}
+
+const KNOWN_SCOPES = new Set<string>([...OIDC_SCOPES, ...API_SCOPES]);
+const PLATFORM_ONLY_SCOPES = new Set(['tenants:read', 'tenants:write']);
+const USER_GRANTS = new Set<GrantType>(['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code']);
+
+function withoutSecretHash({ secretHash: _secretHash, tenantActive: _tenantActive, ...client }: StoredClient): RegisteredClient {
+  return client;
+}
+
+@Injectable()
+export class ClientsService {
+  private readonly logger = new Logger(ClientsService.name);
+
+  constructor(
+    private readonly repository: ClientsRepository,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  async create(command: CreateClientCommand): Promise<CreatedClient> {
+    const grantTypes = this.validateGrants(command);
+    const scopes = this.validateScopes(command);
+    const redirectUris = (command.redirectUris ?? []).map((uri) => this.checkRedirectUri(uri));
+    const postLogoutRedirectUris = (command.postLogoutRedirectUris ?? []).map((uri) => this.checkRedirectUri(uri));
+    if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+      throw new OidcError('CLIENT_INVALID', 'authorization_code needs at least one redirect URI.');
+    }
+    const name = command.name.trim();
+    if (name.length === 0 || name.length > 200) throw new OidcError('CLIENT_INVALID', 'name must be 1 to 200 characters.');
+    const tenant = command.tenantSlug === undefined ? undefined : await this.tenants.get(command.tenantSlug);
+
+    const clientSecret = command.public ? undefined : generateClientSecret();
+    const stored = await this.repository.create({
+      clientId: randomUUID(),
+      name,
+      tenantId: tenant?.id ?? null,
+      secretHash: clientSecret ? hashClientSecret(clientSecret) : null,
+      grantTypes,
+      scopes,
+      redirectUris,
+      postLogoutRedirectUris,
+    });
+    this.logger.log(`registered ${command.public ? 'public' : 'confidential'} client ${stored.clientId} (${tenant ? `tenant ${tenant.slug}` : 'platform'})`);
+    return { client: withoutSecretHash(stored), ...(clientSecret ? { clientSecret } : {}) };
+  }
+
+  async list(tenantSlug?: string): Promise<RegisteredClient[]> {
+    const tenantId = tenantSlug === undefined ? undefined : (await this.tenants.get(tenantSlug)).id;
+    return (await this.repository.list(tenantId)).map(withoutSecretHash);
+  }
+
+  async delete(clientId: string): Promise<void> {
+    if (!(await this.repository.delete(clientId))) throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
+  }
+
+  /** For the provider: the stored client, or undefined when unknown or its tenant is not active. */
+  async findActive(clientId: string): Promise<StoredClient | undefined> {
+    const client = await this.repository.findById(clientId);
+    return client?.tenantActive ? client : undefined;
+  }
+
+  private validateGrants(command: CreateClientCommand): GrantType[] {
+    const grants = [...new Set(command.grantTypes)];
+    const unknown = grants.filter((grant) => !(GRANT_TYPES as readonly string[]).includes(grant));
+    if (grants.length === 0 || unknown.length > 0) {
+      throw new OidcError('CLIENT_INVALID', `grant types must be among ${GRANT_TYPES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`);
+    }
+    const typed = grants as GrantType[];
+    if (command.public && typed.includes('client_credentials')) {
+      throw new OidcError('CLIENT_INVALID', 'a public client cannot use client_credentials: it has no secret.');
+    }
+    if (command.tenantSlug === undefined && typed.some((grant) => USER_GRANTS.has(grant))) {
+      throw new OidcError('CLIENT_INVALID', 'user sign-in grants need --tenant: users belong to a tenant.');
+    }
+    if (typed.includes('refresh_token') && !typed.some((grant) => USER_GRANTS.has(grant))) {
+      throw new OidcError('CLIENT_INVALID', 'refresh_token needs authorization_code or the device code grant.');
+    }
+    return typed;
+  }
+
+  private validateScopes(command: CreateClientCommand): string[] {
+    const scopes = [...new Set(command.scopes.flatMap((scope) => scope.split(' ')).filter(Boolean))];
+    const unknown = scopes.filter((scope) => !KNOWN_SCOPES.has(scope));
+    if (unknown.length > 0) throw new OidcError('CLIENT_INVALID', `unknown scope(s): ${unknown.join(', ')}.`);
+    if (scopes.length === 0) throw new OidcError('CLIENT_INVALID', 'a client needs at least one scope.');
+    if (command.tenantSlug !== undefined && scopes.some((scope) => PLATFORM_ONLY_SCOPES.has(scope))) {
+      throw new OidcError('CLIENT_INVALID', 'tenants:read and tenants:write are for platform clients only.');
+    }
+    return scopes;
+  }
+
+  private checkRedirectUri(uri: string): string {
+    const problem = validateRedirectUri(uri);
+    if (problem) throw new OidcError('CLIENT_INVALID', `redirect URI ${JSON.stringify(uri)}: ${problem}.`);
+    return uri;
+  }
+}

@@ -1,0 +1,14 @@
+import { DomainError, type ErrorDefinition } from '../infra/http/domain-error.js';
+
+export type TenantsErrorCode = 'TENANT_NOT_FOUND' | 'TENANT_SLUG_TAKEN' | 'TENANT_SLUG_INVALID' | 'TENANT_SUSPENDED';
+
+const DEFINITIONS: Record<TenantsErrorCode, ErrorDefinition> = {
+  TENANT_NOT_FOUND: { status: 404, title: 'Tenant not found' },
+  TENANT_SLUG_TAKEN: { status: 409, title: 'Tenant slug already in use' },
+  TENANT_SLUG_INVALID: { status: 400, title: 'Invalid tenant slug' },
+  TENANT_SUSPENDED: { status: 403, title: 'Tenant suspended' },
+};
+
+export class TenantsError extends DomainError<TenantsErrorCode> {
+  readonly definitions = DEFINITIONS;
+}
