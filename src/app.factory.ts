@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { DatabaseService } from './infra/database/database.service.js';
@@ -13,8 +14,13 @@ import { TenantsService } from './tenants/tenants.service.js';
  * Builds the whole app, ready to listen: used by main.ts and by the e2e tests,
  * so tests run exactly what production runs.
  */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const rootLogger = createRootLogger(config.logLevel);
+export interface CreateAppOptions {
+  /** Where JSON logs go (stdout by default); tests capture them. */
+  logDestination?: DestinationStream;
+}
+
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const rootLogger = createRootLogger(config.logLevel, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: new PinoNestLogger(rootLogger),
   });

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from '../../config/app-config.js';
 
 // Header and field names that may carry credentials; pino replaces them.
@@ -15,13 +15,14 @@ export const REDACTED_PATHS = [
   '*.refresh_token',
 ];
 
-export function createRootLogger(level: LogLevel): PinoLogger {
-  return pino({
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): PinoLogger {
+  const options = {
     level,
     base: { service: 'tenantry' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Routes Nest's own logging (bootstrap, exceptions) into the same JSON stream. */
