@@ -79,7 +79,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(json ? JSON.stringify(result.json) + '\n' : result.text + '\n');
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    const nodeCode = (error as { code?: unknown } | null)?.code;
+    if (error instanceof UsageError || (typeof nodeCode === 'string' && nodeCode.startsWith('ERR_PARSE_ARGS'))) {
       return fail(2, `${error.message}\nusage: npm run cli -- ${command.usage}`);
     }
     if (error instanceof DomainError) return fail(1, error.detail ?? error.code, { code: error.code });

@@ -1,0 +1,119 @@
+import { decodeJwt } from 'jose';
+import * as oauth from 'openid-client';
+import { runCli } from '../../src/cli/run-cli.js';
+import { DatabaseService } from '../../src/infra/database/database.service.js';
+import { discoverClient, startTestApp, TEST_SECRET_KEY, type TestApp } from '../support/test-app.js';
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('operator CLI', () => {
+  let testApp: TestApp;
+
+  async function cli(...argv: string[]): Promise<CliRun> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(argv, {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      env: { ...testApp.database.env, SECRET_KEY: TEST_SECRET_KEY, PUBLIC_URL: testApp.baseUrl, LOG_LEVEL: 'warn' },
+    });
+    return { code, stdout, stderr };
+  }
+
+  function json(run: CliRun): Record<string, unknown> {
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+  }
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('registers a platform client whose secret works once shown and is stored only hashed', async () => {
+    const created = json(
+      await cli('clients:create', '--name', 'admin', '--grant', 'client_credentials', '--scope', 'features:read features:write tenants:read tenants:write', '--json'),
+    );
+    expect(created).toMatchObject({ name: 'admin', type: 'confidential', tenant: null, scopes: ['features:read', 'features:write', 'tenants:read', 'tenants:write'] });
+    const clientSecret = created.clientSecret as string;
+    expect(clientSecret).toMatch(/^tsec_/);
+
+    const { rows } = await testApp.app.get(DatabaseService).pool.query('SELECT secret_hash FROM tenantry.clients WHERE id = $1', [created.clientId]);
+    expect(rows[0].secret_hash).toMatch(/^sha256\$/);
+    expect(rows[0].secret_hash).not.toContain(clientSecret.slice(5));
+
+    const configuration = await discoverClient(testApp, created.clientId as string, clientSecret);
+    const tokens = await oauth.clientCredentialsGrant(configuration, { scope: 'tenants:write' });
+    expect(decodeJwt(tokens.access_token).scope).toBe('tenants:write');
+
+    const listed = json(await cli('clients:list', '--json'));
+    expect(JSON.stringify(listed)).not.toContain(clientSecret);
+  });
+
+  it('creates and lists tenants, and registers a tenant client', async () => {
+    expect(json(await cli('tenants:create', 'initech', '--name', 'Initech', '--json'))).toMatchObject({ slug: 'initech', placement: 'isolated' });
+    const listed = json(await cli('tenants:list', '--json'));
+    expect(listed.tenants).toEqual([expect.objectContaining({ slug: 'initech', name: 'Initech', status: 'active' })]);
+    const client = json(await cli('clients:create', '--name', 'initech app', '--tenant', 'initech', '--grant', 'client_credentials', '--scope', 'features:read', '--json'));
+    expect(client.tenant).toBe('initech');
+    expect(json(await cli('clients:list', '--tenant', 'initech', '--json')).clients).toHaveLength(1);
+  });
+
+  it('prints errors on stderr with a non-zero exit and nothing on stdout', async () => {
+    const invalid = await cli('tenants:create', 'Not Valid', '--json');
+    expect(invalid).toMatchObject({ code: 1, stdout: '' });
+    expect(JSON.parse(invalid.stderr)).toMatchObject({ code: 'TENANT_SLUG_INVALID' });
+
+    const duplicate = await cli('tenants:create', 'initech');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/already exists/);
+
+    const tenantsScope = await cli('clients:create', '--name', 'x', '--tenant', 'initech', '--grant', 'client_credentials', '--scope', 'tenants:read');
+    expect(tenantsScope.code).toBe(1);
+    expect(tenantsScope.stderr).toMatch(/platform clients only/);
+
+    const usage = await cli('clients:create', '--grant', 'client_credentials');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--name is required/);
+
+    const unknownOption = await cli('tenants:list', '--bogus');
+    expect(unknownOption.code).toBe(2);
+
+    const unknown = await cli('no-such-command');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command/);
+  });
+
+  it('deletes a client, after which it can no longer get tokens', async () => {
+    const created = json(await cli('clients:create', '--name', 'temp', '--grant', 'client_credentials', '--scope', 'features:read', '--json'));
+    expect(json(await cli('clients:delete', created.clientId as string, '--json'))).toEqual({ deleted: created.clientId });
+    const configuration = await discoverClient(testApp, created.clientId as string, created.clientSecret as string);
+    await expect(oauth.clientCredentialsGrant(configuration, { scope: 'features:read' })).rejects.toBeDefined();
+    expect((await cli('clients:delete', created.clientId as string)).code).toBe(1);
+  });
+
+  it('migrates everything and reports what it did', async () => {
+    const result = json(await cli('migrate', '--json'));
+    expect(result).toMatchObject({ control: { applied: [] }, tenants: { failed: [], applied: [] } });
+    expect((result.tenants as { done: number }).done).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rotates the signing key: the new key is published beside the old one', async () => {
+    const before = (await fetch(`${testApp.baseUrl}/oidc/jwks`).then((response) => response.json())) as { keys: { kid: string }[] };
+    const rotated = json(await cli('keys:rotate', '--json'));
+    expect(rotated).toMatchObject({ retired: 1 });
+    const { rows } = await testApp.app.get(DatabaseService).pool.query('SELECT kid, retired_at FROM tenantry.signing_keys ORDER BY created_at');
+    expect(rows.map((row) => row.kid)).toEqual([before.keys[0]!.kid, rotated.kid]);
+    expect(rows[0].retired_at).toBeInstanceOf(Date);
+    expect(rows[1].retired_at).toBeNull();
+    expect(json(await cli('tokens:purge', '--json'))).toEqual({ removed: expect.any(Number), keysRemoved: 0 });
+  });
+});
