@@ -81,7 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const nodeCode = (error as { code?: unknown } | null)?.code;
     if (error instanceof UsageError || (typeof nodeCode === 'string' && nodeCode.startsWith('ERR_PARSE_ARGS'))) {
-      return fail(2, `${error.message}\nusage: npm run cli -- ${command.usage}`);
+      return fail(2, `${(error as Error).message}\nusage: npm run cli -- ${command.usage}`);
     }
     if (error instanceof DomainError) return fail(1, error.detail ?? error.code, { code: error.code });
     if (error instanceof ConfigError) return fail(1, `configuration: ${error.message}`);

@@ -9,9 +9,16 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-// Values people paste from examples; production refuses them.
-const PLACEHOLDER_SECRETS = new Set(['changeme', 'change-me', 'secret', 'password', 'development', 'example']);
+// Words people leave in keys copied from examples; production refuses them,
+// and keys with too few distinct characters ('aaaa…', 'changemechangeme…').
+const PLACEHOLDER_WORDS = ['changeme', 'change-me', 'change_me', 'replace', 'example', 'placeholder', 'password', 'your-', 'secret-key'];
 const MINIMUM_SECRET_KEY_LENGTH = 32;
+const MINIMUM_DISTINCT_CHARACTERS = 12;
+
+export function looksLikePlaceholder(key: string): boolean {
+  const lower = key.toLowerCase();
+  return PLACEHOLDER_WORDS.some((word) => lower.includes(word)) || new Set(key).size < MINIMUM_DISTINCT_CHARACTERS;
+}
 
 export class ServerConfig {
   constructor(
@@ -93,7 +100,7 @@ function readSecretKey(env: Environment, production: boolean, dataDir: string): 
     if (provided.length < MINIMUM_SECRET_KEY_LENGTH) {
       throw new ConfigError(`SECRET_KEY must be at least ${MINIMUM_SECRET_KEY_LENGTH} characters`);
     }
-    if (production && PLACEHOLDER_SECRETS.has(provided.toLowerCase().replace(/[^a-z-]/g, ''))) {
+    if (production && looksLikePlaceholder(provided)) {
       throw new ConfigError('SECRET_KEY is a placeholder value; generate one with `openssl rand -base64 48`');
     }
     return new SecurityConfig(provided, false);

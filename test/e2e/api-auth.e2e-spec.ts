@@ -5,6 +5,8 @@ import { KeysService } from '../../src/oidc/keys.service.js';
 import { api, clientWithToken, expectProblem, type TestClient } from '../support/api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+
 describe('API access tokens and tenant isolation', () => {
   let testApp: TestApp;
   let clients: ClientsService;
@@ -12,9 +14,9 @@ describe('API access tokens and tenant isolation', () => {
   let acme: TestClient;
   let globex: TestClient;
 
-  async function sign(claims: JWTPayload, header: Record<string, unknown> = {}, key?: CryptoKey | Uint8Array): Promise<string> {
+  async function sign(claims: JWTPayload, header: Record<string, unknown> = {}, key?: SigningKey): Promise<string> {
     const jwk = testApp.app.get(KeysService).providerJwks().keys[0]!;
-    const signingKey = key ?? ((await importJWK(jwk, 'ES256')) as CryptoKey);
+    const signingKey = key ?? ((await importJWK(jwk, 'ES256')) as SigningKey);
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
       iss: testApp.config.server.issuer,
@@ -92,7 +94,7 @@ describe('API access tokens and tenant isolation', () => {
 
     it('refuses a token signed by a key we did not publish, even under our kid', async () => {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const foreign = (await importJWK(privateKey.export({ format: 'jwk' }), 'ES256')) as CryptoKey;
+      const foreign = (await importJWK(privateKey.export({ format: 'jwk' }), 'ES256')) as SigningKey;
       await expectInvalidToken(await sign({}, {}, foreign), /signature/);
       await expectInvalidToken(await sign({}, { kid: 'not-our-key' }, foreign), /unknown key/);
     });
@@ -156,7 +158,7 @@ describe('API access tokens and tenant isolation', () => {
 
     it('cannot reach another tenant by forging the tenant claim without our key', async () => {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const foreign = (await importJWK(privateKey.export({ format: 'jwk' }), 'ES256')) as CryptoKey;
+      const foreign = (await importJWK(privateKey.export({ format: 'jwk' }), 'ES256')) as SigningKey;
       const claims = decodeJwt(globex.token);
       const forged = await sign({ tenant_id: claims.tenant_id, tenant: 'globex', scope: 'features:read' }, {}, foreign);
       expectProblem(await api(testApp, forged).get('/api/v1/me/features'), 401, 'TOKEN_INVALID');

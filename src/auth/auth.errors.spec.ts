@@ -1,0 +1,18 @@
+import { AuthError } from './auth.errors.js';
+
+describe(AuthError.name, () => {
+  it('challenges a missing token without an error code (RFC 6750 §3.1)', () => {
+    expect(new AuthError('TOKEN_MISSING').responseHeaders()).toEqual({ 'WWW-Authenticate': 'Bearer realm="tenantry"' });
+  });
+
+  it('names invalid_token with a description that cannot break out of its quotes', () => {
+    const header = new AuthError('TOKEN_INVALID', 'bad "token" \\ here').responseHeaders()['WWW-Authenticate'];
+    expect(header).toBe('Bearer realm="tenantry", error="invalid_token", error_description="bad token  here"');
+  });
+
+  it('names insufficient_scope with the scopes required', () => {
+    const error = new AuthError('INSUFFICIENT_SCOPE', 'lacks', { requiredScopes: ['features:write'] });
+    expect(error.responseHeaders()['WWW-Authenticate']).toBe('Bearer realm="tenantry", error="insufficient_scope", scope="features:write"');
+    expect(error.definition.status).toBe(403);
+  });
+});
