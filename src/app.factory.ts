@@ -3,7 +3,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { ChangeBus } from './infra/database/change-bus.service.js';
 import { DatabaseService } from './infra/database/database.service.js';
+import { routeRequests } from './infra/http/request-router.js';
 import { setupSwagger } from './infra/http/swagger.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
@@ -27,7 +29,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const express = app.getHttpAdapter().getInstance();
   express.disable('x-powered-by');
   app.set('trust proxy', config.server.trustProxy);
-  express.use(createRequestLogger(rootLogger));
 
   const database = app.get(DatabaseService);
   await database.migrateControlPlane();
@@ -36,10 +37,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     throw new Error(`tenant migrations failed for: ${tenantMigrations.failed.map((failure) => failure.slug).join(', ')}`);
   }
   database.markMigrated();
+  await app.get(ChangeBus).listen();
 
-  // Mounted before init so Nest's body parsers never run on the provider's paths.
   const provider = await app.get(OidcService).start();
-  express.use('/oidc', provider.callback());
+  routeRequests(app.getHttpServer(), createRequestLogger(rootLogger), provider.callback());
 
   setupSwagger(app, config.server);
   await app.init();

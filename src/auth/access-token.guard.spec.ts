@@ -5,6 +5,7 @@ import { PLATFORM_ONLY, REQUIRED_SCOPES } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 function principal(scopes: string[], tenantId: string | null = null): Principal {
   return { tokenId: 'j', clientId: 'c', subject: 'c', scopes: new Set(scopes), tenantId, tenantSlug: tenantId, expiresAt: 0 };
@@ -16,7 +17,7 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
   return {
     getHandler: () => handler,
     getClass: () => class Controller {},
-    switchToHttp: () => ({ getRequest: () => ({ user }) }),
+    switchToHttp: () => ({ getRequest: () => ({ user, headers: {} }) }),
   } as unknown as ExecutionContext;
 }
 
@@ -24,7 +25,7 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
 // the guard's decisions once passport has produced a principal, so passport's
 // own canActivate is replaced for the duration of one call.
 async function decide(metadata: Record<string, unknown>, user?: Principal): Promise<true | string> {
-  const guard = new AccessTokenGuard(new Reflector());
+  const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache());
   const parent = Object.getPrototypeOf(AccessTokenGuard.prototype) as { canActivate: () => Promise<boolean> };
   const original = parent.canActivate;
   parent.canActivate = async () => true;
@@ -58,7 +59,7 @@ describe(AccessTokenGuard.name, () => {
   });
 
   it('maps passport outcomes to missing and invalid tokens', () => {
-    const guard = new AccessTokenGuard(new Reflector());
+    const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache());
     expect(() => guard.handleRequest(null, false, new Error('No auth token'))).toThrow(expect.objectContaining({ code: 'TOKEN_MISSING' }));
     expect(() => guard.handleRequest(null, false, new Error('jwt expired'))).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID', detail: 'jwt expired' }));
     expect(guard.handleRequest(null, principal([]), undefined)).toEqual(principal([]));

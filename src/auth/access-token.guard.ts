@@ -7,12 +7,17 @@ import { PLATFORM_ONLY, REQUIRED_SCOPES, type AuthenticatedRequest } from './aut
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 const NO_TOKEN = 'No auth token';
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verified: VerifiedTokenCache,
+  ) {
     super();
   }
 
@@ -23,8 +28,8 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     // A route that forgot to declare its scopes is closed, not open.
     if (!required || required.length === 0) throw new AuthError('ROUTE_NOT_GUARDED', 'This route declares no scope; it is closed.');
 
-    await super.canActivate(context);
-    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user as Principal;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = await this.authenticate(context, request);
 
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets) && principal.tenantId !== null) {
       throw new AuthError('PLATFORM_CLIENT_REQUIRED', 'Only platform clients may call this route; this token acts for a tenant.');
@@ -34,6 +39,19 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, { requiredScopes: required });
     }
     return true;
+  }
+
+  private async authenticate(context: ExecutionContext, request: AuthenticatedRequest): Promise<Principal> {
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const cached = token ? this.verified.get(token) : undefined;
+    if (cached) {
+      request.user = cached;
+      return cached;
+    }
+    await super.canActivate(context);
+    const principal = request.user as Principal;
+    if (token) this.verified.set(token, principal);
+    return principal;
   }
 
   override handleRequest<TUser = Principal>(error: unknown, user: TUser | false, info: unknown): TUser {

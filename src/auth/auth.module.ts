@@ -4,9 +4,10 @@ import { PassportModule } from '@nestjs/passport';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { AccessTokenStrategy } from './access-token.strategy.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 @Module({
   imports: [PassportModule, OidcModule],
-  providers: [AccessTokenStrategy, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+  providers: [AccessTokenStrategy, VerifiedTokenCache, { provide: APP_GUARD, useClass: AccessTokenGuard }],
 })
 export class AuthModule {}

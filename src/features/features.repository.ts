@@ -18,10 +18,6 @@ export class FeaturesRepository {
     }
   }
 
-  findByKey(key: string): Promise<Feature | null> {
-    return this.database.control.feature.findUnique({ where: { key } });
-  }
-
   list(): Promise<Feature[]> {
     return this.database.control.feature.findMany({ orderBy: { key: 'asc' } });
   }

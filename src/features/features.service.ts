@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ExpiringCache } from '../infra/cache/expiring-cache.js';
+import { ChangeBus } from '../infra/database/change-bus.service.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { FEATURE_KEY_PATTERN, type Feature, type TenantFeatureState } from './feature.js';
 import { FeaturesError } from './features.errors.js';
@@ -15,41 +17,62 @@ function effectiveState(feature: Feature, override: TenantFeatureOverride | null
   };
 }
 
+const CATALOGUE = 'catalogue';
+const CACHE_TTL_MS = 10_000;
+
+/**
+ * Flags are read far more often than written: the catalogue and each
+ * tenant's overrides are served from memory, dropped on change (ChangeBus).
+ */
 @Injectable()
 export class FeaturesService {
+  private readonly catalogueCache = new ExpiringCache<string, Feature[]>(1, CACHE_TTL_MS);
+  private readonly overridesCache = new ExpiringCache<string, TenantFeatureOverride[]>(10_000, CACHE_TTL_MS);
+
   constructor(
     private readonly catalogue: FeaturesRepository,
     private readonly tenantFeatures: TenantFeaturesRepository,
-  ) {}
+    private readonly changes: ChangeBus,
+  ) {
+    changes.subscribe('feature', () => this.catalogueCache.clear());
+    changes.subscribe('tenant-feature', (tenantId) => this.overridesCache.delete(tenantId));
+  }
 
   async createFeature(feature: Omit<Feature, 'createdAt'>): Promise<Feature> {
     const created = await this.catalogue.create(feature);
     if (!created) throw new FeaturesError('FEATURE_KEY_TAKEN', `A feature with key "${feature.key}" already exists.`);
+    await this.changes.publish({ topic: 'feature', key: created.key });
     return created;
   }
 
   listFeatures(): Promise<Feature[]> {
-    return this.catalogue.list();
+    return this.catalogueCache.getOrLoad(CATALOGUE, () => this.catalogue.list());
   }
 
   async listTenantFeatures(tenant: Tenant): Promise<TenantFeatureState[]> {
-    const [features, overrides] = await Promise.all([this.catalogue.list(), this.tenantFeatures.list(tenant)]);
+    const [features, overrides] = await Promise.all([
+      this.listFeatures(),
+      this.overridesCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant)),
+    ]);
     const byKey = new Map(overrides.map((override) => [override.featureKey, override]));
     return features.map((feature) => effectiveState(feature, byKey.get(feature.key)));
   }
 
   async getTenantFeature(tenant: Tenant, key: string): Promise<TenantFeatureState> {
-    const feature = await this.requireFeature(key);
-    return effectiveState(feature, await this.tenantFeatures.find(tenant, key));
+    await this.requireFeature(key);
+    const states = await this.listTenantFeatures(tenant);
+    return states.find((state) => state.key === key)!;
   }
 
   async setTenantFeature(tenant: Tenant, key: string, enabled: boolean): Promise<TenantFeatureState> {
     const feature = await this.requireFeature(key);
-    return effectiveState(feature, await this.tenantFeatures.set(tenant, key, enabled));
+    const override = await this.tenantFeatures.set(tenant, key, enabled);
+    await this.changes.publish({ topic: 'tenant-feature', key: tenant.id });
+    return effectiveState(feature, override);
   }
 
   private async requireFeature(key: string): Promise<Feature> {
-    const feature = FEATURE_KEY_PATTERN.test(key) ? await this.catalogue.findByKey(key) : null;
+    const feature = FEATURE_KEY_PATTERN.test(key) ? (await this.listFeatures()).find((candidate) => candidate.key === key) : undefined;
     if (!feature) throw new FeaturesError('FEATURE_NOT_FOUND', `No feature has key "${key}".`);
     return feature;
   }

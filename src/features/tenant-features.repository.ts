@@ -20,13 +20,6 @@ export class TenantFeaturesRepository {
     });
   }
 
-  find(tenant: Tenant, featureKey: string): Promise<TenantFeatureOverride | null> {
-    return this.data.clientFor(tenant).tenantFeature.findUnique({
-      where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } },
-      select: { featureKey: true, enabled: true, updatedAt: true },
-    });
-  }
-
   set(tenant: Tenant, featureKey: string, enabled: boolean): Promise<TenantFeatureOverride> {
     return this.data.clientFor(tenant).tenantFeature.upsert({
       where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { API_SCOPES } from '../auth/principal.js';
+import { ExpiringCache } from '../infra/cache/expiring-cache.js';
+import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
 import { GRANT_TYPES, OIDC_SCOPES, type GrantType, type RegisteredClient } from './client.js';
@@ -27,6 +29,11 @@ export interface CreatedClient {
 const KNOWN_SCOPES = new Set<string>([...OIDC_SCOPES, ...API_SCOPES]);
 const PLATFORM_ONLY_SCOPES = new Set(['tenants:read', 'tenants:write']);
 const USER_GRANTS = new Set<GrantType>(['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code']);
+// Every token request looks its client up; changes invalidate at once
+// (ChangeBus), the TTL bounds staleness where notifications cannot arrive.
+const CLIENT_CACHE_CAPACITY = 10_000;
+const CLIENT_CACHE_TTL_MS = 10_000;
+const UNKNOWN_CLIENT_TTL_MS = 2_000;
 
 function withoutSecretHash({ secretHash: _secretHash, tenantActive: _tenantActive, ...client }: StoredClient): RegisteredClient {
   return client;
@@ -35,11 +42,17 @@ function withoutSecretHash({ secretHash: _secretHash, tenantActive: _tenantActiv
 @Injectable()
 export class ClientsService {
   private readonly logger = new Logger(ClientsService.name);
+  private readonly active = new ExpiringCache<string, StoredClient | null>(CLIENT_CACHE_CAPACITY, CLIENT_CACHE_TTL_MS);
 
   constructor(
     private readonly repository: ClientsRepository,
     private readonly tenants: TenantsService,
-  ) {}
+    private readonly changes: ChangeBus,
+  ) {
+    changes.subscribe('client', (clientId) => this.active.delete(clientId));
+    // A tenant's status decides whether its clients may get tokens.
+    changes.subscribe('tenant', () => this.active.clear());
+  }
 
   async create(command: CreateClientCommand): Promise<CreatedClient> {
     const grantTypes = this.validateGrants(command);
@@ -64,6 +77,7 @@ export class ClientsService {
       redirectUris,
       postLogoutRedirectUris,
     });
+    await this.changes.publish({ topic: 'client', key: stored.clientId });
     this.logger.log(`registered ${command.public ? 'public' : 'confidential'} client ${stored.clientId} (${tenant ? `tenant ${tenant.slug}` : 'platform'})`);
     return { client: withoutSecretHash(stored), ...(clientSecret ? { clientSecret } : {}) };
   }
@@ -75,12 +89,17 @@ export class ClientsService {
 
   async delete(clientId: string): Promise<void> {
     if (!(await this.repository.delete(clientId))) throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
+    await this.changes.publish({ topic: 'client', key: clientId });
   }
 
   /** For the provider: the stored client, or undefined when unknown or its tenant is not active. */
   async findActive(clientId: string): Promise<StoredClient | undefined> {
+    const cached = this.active.get(clientId);
+    if (cached !== undefined) return cached ?? undefined;
     const client = await this.repository.findById(clientId);
-    return client?.tenantActive ? client : undefined;
+    const active = client?.tenantActive ? client : null;
+    this.active.set(clientId, active, active ? CLIENT_CACHE_TTL_MS : UNKNOWN_CLIENT_TTL_MS);
+    return active ?? undefined;
   }
 
   private validateGrants(command: CreateClientCommand): GrantType[] {

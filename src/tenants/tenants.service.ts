@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { ExpiringCache } from '../infra/cache/expiring-cache.js';
+import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { loadMigrations, migrateSchema, type Migration, type MigrationResult } from '../infra/database/migrator.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import { tenantMigrationsDirectory } from '../infra/project-paths.js';
@@ -24,11 +26,20 @@ export interface TenantMigrationSummary {
 export class TenantsService {
   private readonly logger = new Logger(TenantsService.name);
   private readonly migrations: Migration[] = loadMigrations(tenantMigrationsDirectory);
+  // Every API request resolves its tenant; the registry changes rarely.
+  private readonly bySlug = new ExpiringCache<string, Tenant | null>(10_000, 10_000);
+  private readonly byId = new ExpiringCache<string, Tenant | null>(10_000, 10_000);
 
   constructor(
     private readonly repository: TenantsRepository,
     private readonly database: DatabaseService,
-  ) {}
+    private readonly changes: ChangeBus,
+  ) {
+    changes.subscribe('tenant', () => {
+      this.bySlug.clear();
+      this.byId.clear();
+    });
+  }
 
   async create(command: CreateTenantCommand): Promise<Tenant> {
     if (!isValidTenantSlug(command.slug)) {
@@ -45,18 +56,21 @@ export class TenantsService {
       this.migrations,
     );
     if (!created) throw new TenantsError('TENANT_SLUG_TAKEN', `A tenant with slug "${command.slug}" already exists.`);
+    await this.changes.publish({ topic: 'tenant', key: created.id });
     this.logger.log(`created tenant ${created.slug} (${created.id}) in schema ${created.schemaName}`);
     return created;
   }
 
   async get(slug: string): Promise<Tenant> {
-    const tenant = isValidTenantSlug(slug) ? await this.repository.findBySlug(slug) : undefined;
+    const tenant = isValidTenantSlug(slug)
+      ? await this.bySlug.getOrLoad(slug, async () => (await this.repository.findBySlug(slug)) ?? null)
+      : null;
     if (!tenant) throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${slug}".`);
     return tenant;
   }
 
   async getById(id: string): Promise<Tenant> {
-    const tenant = await this.repository.findById(id);
+    const tenant = await this.byId.getOrLoad(id, async () => (await this.repository.findById(id)) ?? null);
     if (!tenant) throw new TenantsError('TENANT_NOT_FOUND', 'The tenant this token acts for no longer exists.');
     return tenant;
   }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DatabaseConfig } from '../../config/app-config.js';
+import { ChangeBus } from './change-bus.service.js';
 import { DatabaseService } from './database.service.js';
 
 @Global()
@@ -10,7 +11,8 @@ import { DatabaseService } from './database.service.js';
       inject: [DatabaseConfig],
       useFactory: (config: DatabaseConfig) => DatabaseService.connect(config),
     },
+    ChangeBus,
   ],
-  exports: [DatabaseService],
+  exports: [DatabaseService, ChangeBus],
 })
 export class DatabaseModule {}

@@ -22,8 +22,14 @@ export class DatabaseService implements OnApplicationShutdown {
   private constructor(
     readonly pool: pg.Pool,
     readonly control: ControlPrismaClient,
-    private readonly embedded: EmbeddedDatabase | undefined,
+    /** How to open a connection outside the pool (LISTEN needs its own). */
+    readonly connectionConfig: pg.ClientConfig,
+    private readonly embeddedDatabase: EmbeddedDatabase | undefined,
   ) {}
+
+  get embedded(): boolean {
+    return this.embeddedDatabase !== undefined;
+  }
 
   static async connect(config: DatabaseConfig): Promise<DatabaseService> {
     const logger = new Logger(DatabaseService.name);
@@ -45,7 +51,7 @@ export class DatabaseService implements OnApplicationShutdown {
     pool.setMaxListeners(0);
     pool.on('error', (error) => logger.error(`idle database connection failed: ${error.message}`));
     const control = new ControlPrismaClient({ adapter: new PrismaPg(pool, { schema: CONTROL_SCHEMA }) });
-    return new DatabaseService(pool, control, embedded);
+    return new DatabaseService(pool, control, { ...connection, application_name: 'tenantry-listener' }, embedded);
   }
 
   /** True once the control plane and every tenant are migrated (readiness). */
@@ -75,6 +81,6 @@ export class DatabaseService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.control.$disconnect();
     await this.pool.end();
-    await this.embedded?.stop();
+    await this.embeddedDatabase?.stop();
   }
 }

@@ -1,0 +1,209 @@
+// `npm run bench [-- --duration S --runs N --connections C]`
+//
+// Starts Tenantry (dist/main.js) and bare baselines as separate processes on
+// this machine, drives each with autocannon, and prints requests/s, p99 and
+// the ratio to the baseline measured in the same run. Runs alternate between
+// target and baseline so drift hits both; medians are reported.
+import { fork, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '8' },
+    runs: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const duration = Number(values.duration);
+const runs = Number(values.runs);
+const connections = Number(values.connections);
+
+const children = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startProcess(script, env, args = []) {
+  const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.push(child);
+  return child;
+}
+
+function cli(env, ...args) {
+  const result = spawnSync(process.execPath, ['dist/cli.js', ...args, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`cli ${args.join(' ')}: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+function load(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections, duration, ...options }, (error, result) => {
+      if (error) return reject(error);
+      const failures = result.errors + result.timeouts + result.non2xx;
+      if (failures > 0) {
+        const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${stat.count}`).join(' ');
+        return reject(new Error(`${options.url}: ${failures} failed requests of ${result.requests.total} (${statuses}, errors ${result.errors})`));
+      }
+      resolve({ rps: result.requests.average, p99: result.latency.p99 });
+    });
+  });
+}
+
+const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+
+async function check(options) {
+  const response = await fetch(options.url, { method: options.method ?? 'GET', headers: options.headers, body: options.body });
+  if (!response.ok) throw new Error(`${options.url} answers ${response.status}: ${await response.text()}`);
+}
+
+async function compare(name, target, baseline, goal) {
+  await check(target);
+  await check(baseline);
+  await load({ ...target, duration: 2 });
+  await load({ ...baseline, duration: 2 });
+  const measured = { target: [], baseline: [] };
+  for (let run = 0; run < runs; run += 1) {
+    measured.target.push(await load(target));
+    measured.baseline.push(await load(baseline));
+  }
+  const summary = (results) => ({ rps: median(results.map((r) => r.rps)), p99: median(results.map((r) => r.p99)) });
+  const t = summary(measured.target);
+  const b = summary(measured.baseline);
+  return { name, target: t, baseline: b, ratio: t.rps / b.rps, goal };
+}
+
+async function provisionDatabase() {
+  if (!process.env.DATABASE_URL) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-'));
+    return { env: { DATA_DIR: dataDir }, label: 'embedded PGlite', drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `tenantry_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new URL(process.env.DATABASE_URL);
+  const url = new URL(admin.href);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: admin.href });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  return {
+    env: { DATABASE_URL: url.href },
+    label: 'PostgreSQL server (DATABASE_URL)',
+    drop: async () => {
+      const dropper = new pg.Client({ connectionString: admin.href });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+async function main() {
+  const database = await provisionDatabase();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = { ...database.env, PORT: String(port), PUBLIC_URL: baseUrl, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' };
+  console.log(`Tenantry benchmark: ${connections} connections, ${runs} × ${duration}s per target, medians; database: ${database.label}; node ${process.version}`);
+
+  await startProcess('dist/main.js', env);
+  await waitForHttp(`${baseUrl}/health/ready`);
+  const admin = cli(env, 'clients:create', '--name', 'bench admin', '--grant', 'client_credentials', '--scope', 'features:read features:write tenants:read tenants:write');
+  const basic = `Basic ${Buffer.from(`${admin.clientId}:${admin.clientSecret}`).toString('base64')}`;
+  const tokenResponse = await fetch(`${baseUrl}/oidc/token`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&scope=features:read%20features:write%20tenants:write',
+  }).then((response) => response.json());
+  const bearer = { authorization: `Bearer ${tokenResponse.access_token}`, 'content-type': 'application/json' };
+  const call = (method, path, body) => fetch(`${baseUrl}${path}`, { method, headers: bearer, body: JSON.stringify(body) });
+  await call('POST', '/api/v1/tenants', { slug: 'acme' });
+  for (let index = 0; index < 10; index += 1) await call('POST', '/api/v1/features', { key: `flag-${index}`, defaultEnabled: index % 2 === 0 });
+  for (let index = 0; index < 5; index += 1) await call('PUT', `/api/v1/tenants/acme/features/flag-${index}`, { enabled: true });
+
+  const bareSecret = randomBytes(24).toString('base64url');
+  const barePort = await freePort();
+  await startProcess('bench/servers/bare-provider.mjs', { PORT: String(barePort), CLIENT_SECRET: bareSecret });
+  await waitForHttp(`http://127.0.0.1:${barePort}/oidc/.well-known/openid-configuration`);
+  const helloPort = await freePort();
+  await startProcess('bench/servers/bare-nest.mjs', { PORT: String(helloPort) });
+  await waitForHttp(`http://127.0.0.1:${helloPort}/hello`);
+
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const results = [];
+  results.push(
+    await compare(
+      '(a) POST /oidc/token client_credentials (JWT ES256)',
+      { url: `${baseUrl}/oidc/token`, method: 'POST', headers: { ...form, authorization: basic }, body: 'grant_type=client_credentials&scope=features:read' },
+      {
+        url: `http://127.0.0.1:${barePort}/oidc/token`,
+        method: 'POST',
+        headers: { ...form, authorization: `Basic ${Buffer.from(`bench:${bareSecret}`).toString('base64')}` },
+        body: 'grant_type=client_credentials&scope=features:read',
+      },
+      0.9,
+    ),
+  );
+  results.push(
+    await compare(
+      '(b) GET /api/v1/tenants/{slug}/features (10 flags)',
+      { url: `${baseUrl}/api/v1/tenants/acme/features`, headers: bearer },
+      { url: `http://127.0.0.1:${helloPort}/hello` },
+      0.5,
+    ),
+  );
+
+  console.log('');
+  console.log('scenario'.padEnd(54), 'req/s'.padStart(8), 'p99 ms'.padStart(7), '| baseline req/s'.padStart(16), 'p99 ms'.padStart(7), '| ratio', ' goal', ' ');
+  for (const r of results) {
+    console.log(
+      r.name.padEnd(54),
+      r.target.rps.toFixed(0).padStart(8),
+      String(r.target.p99).padStart(7),
+      '|',
+      r.baseline.rps.toFixed(0).padStart(14),
+      String(r.baseline.p99).padStart(7),
+      '|',
+      r.ratio.toFixed(2).padStart(5),
+      `≥${r.goal}`,
+      r.ratio >= r.goal ? 'met' : 'MISSED',
+    );
+  }
+  console.log('baselines: (a) bare oidc-provider 9 + express, same ES256 JWT config, in-memory; (b) NestJS hello world on @nestjs/platform-express');
+  children.forEach((child) => child.kill('SIGTERM'));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await database.drop();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
