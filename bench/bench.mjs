@@ -19,8 +19,10 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '8' },
     runs: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
+    scenario: { type: 'string', default: 'all' },
   },
 });
+const wanted = (letter) => values.scenario === 'all' || values.scenario.split(',').includes(letter);
 const duration = Number(values.duration);
 const runs = Number(values.runs);
 const connections = Number(values.connections);
@@ -156,7 +158,7 @@ async function main() {
 
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const results = [];
-  results.push(
+  if (wanted('a')) results.push(
     await compare(
       '(a) POST /oidc/token client_credentials (JWT ES256)',
       { url: `${baseUrl}/oidc/token`, method: 'POST', headers: { ...form, authorization: basic }, body: 'grant_type=client_credentials&scope=features:read' },
@@ -169,7 +171,7 @@ async function main() {
       0.9,
     ),
   );
-  results.push(
+  if (wanted('b')) results.push(
     await compare(
       '(b) GET /api/v1/tenants/{slug}/features (10 flags)',
       { url: `${baseUrl}/api/v1/tenants/acme/features`, headers: bearer },

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AdapterPayload, Provider } from 'oidc-provider';
 import { ServerConfig, TokenConfig } from '../config/app-config.js';
+import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import type { StoredClient } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
@@ -38,12 +39,17 @@ export class OidcService {
     private readonly database: DatabaseService,
     private readonly keys: KeysService,
     private readonly clients: ClientsService,
+    private readonly changes: ChangeBus,
   ) {}
 
   async start(): Promise<Provider> {
     if (this.provider) return this.provider;
     await this.keys.ensureSigningKey();
     const provider = createProvider({
+      onClientsChanged: (invalidate) => {
+        this.changes.subscribe('client', (clientId) => invalidate(clientId));
+        this.changes.subscribe('tenant', () => invalidate());
+      },
       server: this.server,
       tokens: this.tokens,
       jwks: this.keys.providerJwks(),

@@ -1,6 +1,7 @@
-import { Provider, errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { Provider, errors, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import { API_SCOPES } from '../auth/principal.js';
 import type { ServerConfig, TokenConfig } from '../config/app-config.js';
+import { ExpiringCache } from '../infra/cache/expiring-cache.js';
 import { verifyClientSecret } from './client-secret.js';
 import { OIDC_SCOPES } from './client.js';
 import { SIGNING_ALGORITHM, type SigningJwk } from './keys.service.js';
@@ -15,6 +16,8 @@ export const TENANT_SLUG_METADATA = 'urn:tenantry:tenant';
 const SUPPORTED_SCOPES = new Set<string>([...OIDC_SCOPES, ...API_SCOPES]);
 
 export interface ProviderOptions {
+  /** Drops cached Client instances: one client's id, or every client when undefined. */
+  onClientsChanged: (invalidate: (clientId?: string) => void) => void;
   server: ServerConfig;
   tokens: TokenConfig;
   jwks: { keys: SigningJwk[] };
@@ -33,6 +36,22 @@ function clientTenant(ctx: KoaContextWithOIDC): { tenant_id: string; tenant: str
 export function buildProviderConfiguration(options: ProviderOptions): Configuration {
   const { server, tokens } = options;
   const apiScopes = new Set<string>(API_SCOPES);
+  // One description per distinct registered scope set, built once: this runs on every token request.
+  const resourceServers = new Map<string, ResourceServer>();
+  const resourceServerFor = (clientScope: string): ResourceServer => {
+    let info = resourceServers.get(clientScope);
+    if (!info) {
+      info = {
+        scope: clientScope.split(' ').filter((scope) => apiScopes.has(scope)).join(' '),
+        audience: server.apiAudience,
+        accessTokenTTL: tokens.accessTokenTtlSeconds,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: SIGNING_ALGORITHM } },
+      };
+      resourceServers.set(clientScope, info);
+    }
+    return info;
+  };
   return {
     adapter: createPrismaAdapter(options.prisma, options.findClient),
     jwks: options.jwks,
@@ -64,17 +83,11 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resourceIndicator, client) => {
           if (resourceIndicator !== server.apiAudience) throw new errors.InvalidTarget();
-          const requested = String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean);
-          const unknown = requested.filter((scope) => !SUPPORTED_SCOPES.has(scope));
+          const unknown = String(ctx.oidc.params?.scope ?? '')
+            .split(' ')
+            .filter((scope) => scope !== '' && !SUPPORTED_SCOPES.has(scope));
           if (unknown.length > 0) throw new errors.InvalidScope('requested scope is not supported', unknown.join(' '));
-          const registered = String(client.scope ?? '').split(' ').filter((scope) => apiScopes.has(scope));
-          return {
-            scope: registered.join(' '),
-            audience: server.apiAudience,
-            accessTokenTTL: tokens.accessTokenTtlSeconds,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: SIGNING_ALGORITHM } },
-          };
+          return resourceServerFor(String(client.scope ?? ''));
         },
       },
     },
@@ -87,6 +100,30 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
   };
 }
 
+const CLIENT_INSTANCE_CAPACITY = 10_000;
+const CLIENT_INSTANCE_TTL_MS = 10_000;
+
+type ClientClass = { find(clientId: string): Promise<unknown> };
+
+/**
+ * oidc-provider rebuilds nothing for a client it has seen, but still asks the
+ * adapter and hashes the metadata on every request. Registered clients change
+ * rarely and every change is announced, so the instances themselves are kept.
+ */
+function cacheClientInstances(provider: Provider, options: ProviderOptions): void {
+  const clientClass = provider.Client as unknown as ClientClass;
+  const find = clientClass.find.bind(clientClass);
+  const instances = new ExpiringCache<string, unknown>(CLIENT_INSTANCE_CAPACITY, CLIENT_INSTANCE_TTL_MS);
+  options.onClientsChanged((clientId) => (clientId === undefined ? instances.clear() : instances.delete(clientId)));
+  clientClass.find = async (clientId: string) => {
+    const cached = instances.get(clientId);
+    if (cached) return cached;
+    const client = await find(clientId);
+    if (client) instances.set(clientId, client);
+    return client;
+  };
+}
+
 /**
  * The authorization server. Client secrets are stored hashed, so the
  * provider's plain comparison is replaced by a hash check.
@@ -94,6 +131,7 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
 export function createProvider(options: ProviderOptions): Provider {
   const provider = new Provider(options.server.issuer, buildProviderConfiguration(options));
   provider.proxy = options.server.trustProxy;
+  cacheClientInstances(provider, options);
   const clientPrototype = provider.Client.prototype as unknown as {
     clientSecret?: string;
     compareClientSecret(actual: string): Promise<boolean>;

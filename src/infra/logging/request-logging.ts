@@ -20,11 +20,12 @@ export function createRequestLogger(logger: PinoLogger): RequestLogger {
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader('X-Request-Id', id);
     const url = request.url ?? '/';
-    if (url.startsWith('/health/')) return;
+    if (url.startsWith('/health/') || !logger.isLevelEnabled('error')) return;
     const started = performance.now();
+    const info = logger.isLevelEnabled('info');
     response.once('finish', () => {
       const level = response.statusCode >= 500 ? 'error' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
+      if (level === 'info' && !info) return;
       logger[level](
         {
           req: { id, method: request.method, path: url.split('?')[0] },
