@@ -8,7 +8,7 @@
 // ratios. Where taskset exists, servers share one core and the load generator
 // has the other, so they do not compete for CPU.
 import { fork, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,7 +32,7 @@ const runs = Number(values.runs);
 const connections = Number(values.connections);
 
 const children = [];
-const pinning = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 if (pinning) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
