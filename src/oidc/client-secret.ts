@@ -17,10 +17,24 @@ export function hashClientSecret(secret: string): string {
   return `${HASH_SCHEME}$${createHash('sha256').update(secret, 'utf8').digest('base64url')}`;
 }
 
+// Decoded digests of stored hashes: the check runs on every token request.
+const decodedDigests = new Map<string, Buffer | null>();
+const DECODED_DIGESTS_MAX = 10_000;
+
+function expectedDigest(storedHash: string): Buffer | null {
+  let digest = decodedDigests.get(storedHash);
+  if (digest === undefined) {
+    const [scheme, encoded] = storedHash.split('$');
+    digest = scheme === HASH_SCHEME && encoded ? Buffer.from(encoded, 'base64url') : null;
+    if (decodedDigests.size >= DECODED_DIGESTS_MAX) decodedDigests.clear();
+    decodedDigests.set(storedHash, digest);
+  }
+  return digest;
+}
+
 export function verifyClientSecret(presented: string, storedHash: string): boolean {
-  const [scheme, digest] = storedHash.split('$');
-  if (scheme !== HASH_SCHEME || !digest) return false;
-  const expected = Buffer.from(digest, 'base64url');
+  const expected = expectedDigest(storedHash);
+  if (!expected) return false;
   const actual = createHash('sha256').update(presented, 'utf8').digest();
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
