@@ -9,7 +9,9 @@ import { routeRequests } from './infra/http/request-router.js';
 import { setupSwagger } from './infra/http/swagger.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
+import { MaintenanceService } from './oidc/maintenance.service.js';
 import { OidcService } from './oidc/oidc.service.js';
+import { TokenRateLimiter } from './infra/http/token-rate-limiter.js';
 import { TenantsService } from './tenants/tenants.service.js';
 
 /**
@@ -39,8 +41,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   database.markMigrated();
   await app.get(ChangeBus).listen();
 
-  const provider = await app.get(OidcService).start();
-  routeRequests(app.getHttpServer(), createRequestLogger(rootLogger), provider.callback());
+  const oidc = app.get(OidcService);
+  await oidc.start();
+  routeRequests(app.getHttpServer(), createRequestLogger(rootLogger), oidc.handle, new TokenRateLimiter(config.operations.tokenRateLimitPerMinute));
+  app.get(MaintenanceService).start();
 
   setupSwagger(app, config.server);
   await app.init();

@@ -10,13 +10,14 @@ import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
 import { createValidationPipe } from './infra/http/validation.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, OidcModule, AuthModule, FeaturesModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, UsersModule, OidcModule, AuthModule, FeaturesModule],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -5,6 +5,7 @@ import { PLATFORM_ONLY, REQUIRED_SCOPES } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import type { TokenStatusService } from './token-status.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 function principal(scopes: string[], tenantId: string | null = null): Principal {
@@ -25,7 +26,7 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
 // the guard's decisions once passport has produced a principal, so passport's
 // own canActivate is replaced for the duration of one call.
 async function decide(metadata: Record<string, unknown>, user?: Principal): Promise<true | string> {
-  const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache());
+  const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache(), { isActive: async () => true } as unknown as TokenStatusService);
   const parent = Object.getPrototypeOf(AccessTokenGuard.prototype) as { canActivate: () => Promise<boolean> };
   const original = parent.canActivate;
   parent.canActivate = async () => true;
@@ -59,7 +60,7 @@ describe(AccessTokenGuard.name, () => {
   });
 
   it('maps passport outcomes to missing and invalid tokens', () => {
-    const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache());
+    const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache(), { isActive: async () => true } as unknown as TokenStatusService);
     expect(() => guard.handleRequest(null, false, new Error('No auth token'))).toThrow(expect.objectContaining({ code: 'TOKEN_MISSING' }));
     expect(() => guard.handleRequest(null, false, new Error('jwt expired'))).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID', detail: 'jwt expired' }));
     expect(guard.handleRequest(null, principal([]), undefined)).toEqual(principal([]));

@@ -7,6 +7,7 @@ import { PLATFORM_ONLY, REQUIRED_SCOPES, type AuthenticatedRequest } from './aut
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { TokenStatusService } from './token-status.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 const NO_TOKEN = 'No auth token';
@@ -17,6 +18,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
     private readonly verified: VerifiedTokenCache,
+    private readonly status: TokenStatusService,
   ) {
     super();
   }
@@ -30,6 +32,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(context, request);
+    if (!(await this.status.isActive(principal))) throw new AuthError('TOKEN_INVALID', 'The access token was revoked.');
 
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets) && principal.tenantId !== null) {
       throw new AuthError('PLATFORM_CLIENT_REQUIRED', 'Only platform clients may call this route; this token acts for a tenant.');

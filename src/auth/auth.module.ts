@@ -4,10 +4,11 @@ import { PassportModule } from '@nestjs/passport';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { AccessTokenStrategy } from './access-token.strategy.js';
+import { TokenStatusService } from './token-status.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 @Module({
   imports: [PassportModule, OidcModule],
-  providers: [AccessTokenStrategy, VerifiedTokenCache, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+  providers: [AccessTokenStrategy, VerifiedTokenCache, TokenStatusService, { provide: APP_GUARD, useClass: AccessTokenGuard }],
 })
 export class AuthModule {}

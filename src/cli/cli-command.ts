@@ -7,6 +7,8 @@ export class UsageError extends Error {
 export interface CommandInput {
   positionals: string[];
   options: Record<string, string | boolean | string[] | undefined>;
+  /** Standard input, for commands that read secrets from it. */
+  stdin?: string;
 }
 
 export interface CommandResult {

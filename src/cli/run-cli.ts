@@ -9,6 +9,8 @@ import { createClientCommand, deleteClientCommand, listClientsCommand } from './
 import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { createTenantCommand, listTenantsCommand } from './commands/tenants.commands.js';
+import { createUserCommand } from './commands/users.commands.js';
+import { pino } from 'pino';
 import { CliModule } from './cli.module.js';
 
 export const COMMANDS: CliCommand[] = [
@@ -18,6 +20,7 @@ export const COMMANDS: CliCommand[] = [
   createClientCommand,
   listClientsCommand,
   deleteClientCommand,
+  createUserCommand,
   rotateKeysCommand,
   purgeTokensCommand,
 ];
@@ -26,6 +29,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
+  /** Reads all of standard input (only called by commands that need it). */
+  readStdin?: () => Promise<string>;
 }
 
 function help(): string {
@@ -39,7 +44,7 @@ function help(): string {
   ].join('\n');
 }
 
-async function execute(command: CliCommand, config: AppConfig, args: string[]): Promise<CommandResult> {
+async function execute(command: CliCommand, config: AppConfig, args: string[], io: CliIo): Promise<CommandResult> {
   const parsed = parseArgs({
     args,
     allowPositionals: true,
@@ -47,14 +52,15 @@ async function execute(command: CliCommand, config: AppConfig, args: string[]): 
     options: { json: { type: 'boolean' }, ...(command.options ?? {}) },
   });
   // Logs go to stderr so stdout stays one JSON object.
-  const logger = createRootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createRootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
     logger: new PinoNestLogger(logger.child({}, { level: logger.level })),
     abortOnError: false,
   });
   try {
     await app.get(DatabaseService).migrateControlPlane();
-    return await command.run(app, { positionals: parsed.positionals, options: parsed.values });
+    const stdin = command.options && 'password-stdin' in command.options && (parsed.values as Record<string, unknown>)['password-stdin'] ? await io.readStdin?.() : undefined;
+    return await command.run(app, { positionals: parsed.positionals, options: parsed.values, stdin });
   } finally {
     await app.close();
   }
@@ -75,7 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   if (!command) return fail(2, `unknown command "${name}"\n\n${help()}`);
   try {
-    const result = await execute(command, loadConfig(io.env), args);
+    const result = await execute(command, loadConfig(io.env), args, io);
     io.stdout(json ? JSON.stringify(result.json) + '\n' : result.text + '\n');
     return 0;
   } catch (error) {

@@ -54,8 +54,27 @@ export class SecurityConfig {
   ) {}
 }
 
+/** Lifetimes, in seconds, per kind of artefact. */
 export class TokenConfig {
-  constructor(readonly accessTokenTtlSeconds: number) {}
+  constructor(
+    readonly accessTokenTtlSeconds: number,
+    readonly refreshTokenTtlSeconds = 14 * 24 * 3600,
+    readonly idTokenTtlSeconds = 3600,
+    readonly authorizationCodeTtlSeconds = 60,
+    readonly deviceCodeTtlSeconds = 600,
+    readonly sessionTtlSeconds = 14 * 24 * 3600,
+    readonly grantTtlSeconds = 30 * 24 * 3600,
+  ) {}
+}
+
+/** Scheduled maintenance and limits. 0 turns a schedule or limit off. */
+export class OperationsConfig {
+  constructor(
+    readonly keyRotationIntervalSeconds: number,
+    readonly tokenPurgeIntervalSeconds: number,
+    /** Token requests per minute per client (per client address when unauthenticated). */
+    readonly tokenRateLimitPerMinute: number,
+  ) {}
 }
 
 export class AppConfig {
@@ -64,6 +83,7 @@ export class AppConfig {
     readonly database: DatabaseConfig,
     readonly security: SecurityConfig,
     readonly tokens: TokenConfig,
+    readonly operations: OperationsConfig,
     readonly logLevel: LogLevel,
   ) {}
 }
@@ -137,7 +157,20 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     new ServerConfig(port, publicUrl, production, env.TRUST_PROXY === 'true'),
     new DatabaseConfig(databaseUrl, dataDir, readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 200)),
     readSecretKey(env, production, dataDir),
-    new TokenConfig(readInteger(env, 'ACCESS_TOKEN_TTL', 3600, 60, 86400)),
+    new TokenConfig(
+      readInteger(env, 'ACCESS_TOKEN_TTL', 3600, 60, 86400),
+      readInteger(env, 'REFRESH_TOKEN_TTL', 14 * 24 * 3600, 300, 365 * 24 * 3600),
+      readInteger(env, 'ID_TOKEN_TTL', 3600, 60, 86400),
+      readInteger(env, 'AUTHORIZATION_CODE_TTL', 60, 10, 600),
+      readInteger(env, 'DEVICE_CODE_TTL', 600, 60, 3600),
+      readInteger(env, 'SESSION_TTL', 14 * 24 * 3600, 300, 365 * 24 * 3600),
+      readInteger(env, 'GRANT_TTL', 30 * 24 * 3600, 300, 365 * 24 * 3600),
+    ),
+    new OperationsConfig(
+      readInteger(env, 'KEY_ROTATION_INTERVAL', 90 * 24 * 3600, 0, 10 * 365 * 24 * 3600),
+      readInteger(env, 'TOKEN_PURGE_INTERVAL', 3600, 0, 30 * 24 * 3600),
+      readInteger(env, 'TOKEN_RATE_LIMIT', 600, 0, 1_000_000),
+    ),
     logLevel,
   );
 }

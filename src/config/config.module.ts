@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig, DatabaseConfig, SecurityConfig, ServerConfig, TokenConfig } from './app-config.js';
+import { AppConfig, DatabaseConfig, OperationsConfig, SecurityConfig, ServerConfig, TokenConfig } from './app-config.js';
 
 /** Provides the validated configuration and each of its concerns as injectable classes. */
 @Global()
@@ -14,8 +14,9 @@ export class ConfigModule {
         { provide: DatabaseConfig, useValue: config.database },
         { provide: SecurityConfig, useValue: config.security },
         { provide: TokenConfig, useValue: config.tokens },
+        { provide: OperationsConfig, useValue: config.operations },
       ],
-      exports: [AppConfig, ServerConfig, DatabaseConfig, SecurityConfig, TokenConfig],
+      exports: [AppConfig, ServerConfig, DatabaseConfig, SecurityConfig, TokenConfig, OperationsConfig],
     };
   }
 }

@@ -3,11 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { calculateJwkThumbprint } from 'jose';
 import { SecurityConfig, TokenConfig } from '../config/app-config.js';
 import { SecretBox } from '../infra/crypto/secret-box.js';
+import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { KeysRepository, type KeysTransaction } from './keys.repository.js';
 
 /** ES256: compact, fast to verify, and understood by every JOSE library. */
 export const SIGNING_ALGORITHM = 'ES256';
-const ID_TOKEN_TTL_SECONDS = 3600;
 const CLOCK_SKEW_SECONDS = 60;
 // Unknown `kid`s trigger a reload from the database (a key rotated by another
 // instance), at most this often, so garbage kids cannot hammer the database.
@@ -43,6 +43,7 @@ export class KeysService {
     private readonly repository: KeysRepository,
     security: SecurityConfig,
     private readonly tokens: TokenConfig,
+    private readonly changes: ChangeBus,
   ) {
     this.signingBox = new SecretBox(security.secretKey, 'signing-key');
     this.cookieBox = new SecretBox(security.secretKey, 'cookie-key');
@@ -50,7 +51,7 @@ export class KeysService {
 
   /** How long a retired key stays published: the longest lifetime of a token it signed. */
   get retirementSeconds(): number {
-    return Math.max(this.tokens.accessTokenTtlSeconds, ID_TOKEN_TTL_SECONDS) + CLOCK_SKEW_SECONDS;
+    return Math.max(this.tokens.accessTokenTtlSeconds, this.tokens.idTokenTtlSeconds) + CLOCK_SKEW_SECONDS;
   }
 
   /** Creates the first signing key on an empty database; then loads all usable keys. */
@@ -73,7 +74,24 @@ export class KeysService {
       return { kid, retired };
     });
     await this.reload();
+    await this.changes.publish({ topic: 'signing-keys', key: result.kid });
     return result;
+  }
+
+  /** Rotates when the signing key is older than the interval; safe to call from every instance. */
+  async rotateIfOlderThan(intervalSeconds: number): Promise<string | undefined> {
+    const rotated = await this.repository.withLock(async (transaction) => {
+      const [newest] = await this.repository.findSigningKeysRetiredAfter(this.retirementCutoff(), transaction);
+      if (newest && newest.retiredAt === null && Date.now() - newest.createdAt.getTime() < intervalSeconds * 1000) return undefined;
+      const kid = await this.createSigningKey(transaction);
+      await this.repository.retireSigningKeysExcept(kid, new Date(), transaction);
+      return kid;
+    });
+    if (rotated) {
+      await this.reload();
+      await this.changes.publish({ topic: 'signing-keys', key: rotated });
+    }
+    return rotated;
   }
 
   /** The provider's private JWKS: the signing key first, retired keys after it (verification only). */

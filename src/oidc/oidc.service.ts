@@ -1,12 +1,16 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
+import { compactVerify, decodeProtectedHeader } from 'jose';
 import type { AdapterPayload, Provider } from 'oidc-provider';
 import { ServerConfig, TokenConfig } from '../config/app-config.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { DatabaseService } from '../infra/database/database.service.js';
+import { AccountsService } from './accounts.service.js';
+import { TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './client-tenant.js';
 import type { StoredClient } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
 import { KeysService } from './keys.service.js';
-import { createProvider, TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './provider.factory.js';
+import { createProvider } from './provider.factory.js';
 
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
 export function toProviderMetadata(client: StoredClient): AdapterPayload {
@@ -21,17 +25,23 @@ export function toProviderMetadata(client: StoredClient): AdapterPayload {
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     scope: client.scopes.join(' '),
-    ...(client.tenantId && client.tenantSlug
-      ? { [TENANT_ID_METADATA]: client.tenantId, [TENANT_SLUG_METADATA]: client.tenantSlug }
-      : {}),
+    ...(client.tenantId && client.tenantSlug ? { [TENANT_ID_METADATA]: client.tenantId, [TENANT_SLUG_METADATA]: client.tenantSlug } : {}),
   };
 }
 
-/** Builds the oidc-provider instance once keys exist; main mounts its callback at /oidc. */
+/**
+ * Owns the oidc-provider instance. It is built once keys exist and rebuilt
+ * when the signing keys change (rotation here or on another instance);
+ * requests always go to the current one. All provider state lives in the
+ * database, so a rebuild loses nothing.
+ */
 @Injectable()
 export class OidcService {
   private readonly logger = new Logger(OidcService.name);
-  private provider: Provider | undefined;
+  private current: Provider | undefined;
+  private currentCallback: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  private invalidateClients: ((clientId?: string) => void) | undefined;
+  private publishedKeys = '';
 
   constructor(
     private readonly server: ServerConfig,
@@ -39,29 +49,86 @@ export class OidcService {
     private readonly database: DatabaseService,
     private readonly keys: KeysService,
     private readonly clients: ClientsService,
+    private readonly accounts: AccountsService,
     private readonly changes: ChangeBus,
-  ) {}
+  ) {
+    changes.subscribe('client', (clientId) => this.invalidateClients?.(clientId));
+    changes.subscribe('tenant', () => this.invalidateClients?.());
+    changes.subscribe('signing-keys', () => {
+      this.refreshKeys().catch((error: Error) => this.logger.error(`could not load rotated signing keys: ${error.message}`));
+    });
+  }
+
+  get provider(): Provider {
+    if (!this.current) throw new Error('the authorization server is not started');
+    return this.current;
+  }
+
+  readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
+    if (!this.currentCallback) throw new Error('the authorization server is not started');
+    this.currentCallback(request, response);
+  };
 
   async start(): Promise<Provider> {
-    if (this.provider) return this.provider;
+    if (this.current) return this.current;
     await this.keys.ensureSigningKey();
+    await this.build();
+    return this.provider;
+  }
+
+  /** Reloads keys from the database; rebuilds the provider when the published set changed. */
+  async refreshKeys(): Promise<boolean> {
+    await this.keys.reload();
+    if (!this.current || this.keySignature() === this.publishedKeys) return false;
+    await this.build();
+    this.logger.log(`signing keys changed; now signing with ${this.keys.providerJwks().keys[0]?.kid}`);
+    return true;
+  }
+
+  private keySignature(): string {
+    return this.keys
+      .providerJwks()
+      .keys.map((key) => key.kid)
+      .join(',');
+  }
+
+  private async build(): Promise<void> {
     const provider = createProvider({
       onClientsChanged: (invalidate) => {
-        this.changes.subscribe('client', (clientId) => invalidate(clientId));
-        this.changes.subscribe('tenant', () => invalidate());
+        this.invalidateClients = invalidate;
       },
       server: this.server,
       tokens: this.tokens,
       jwks: this.keys.providerJwks(),
       cookieKeys: await this.keys.cookieKeys(),
       prisma: this.database.control,
+      accounts: this.accounts,
       findClient: async (clientId) => {
         const client = await this.clients.findActive(clientId);
         return client ? toProviderMetadata(client) : undefined;
       },
+      resolveJwtId: (token) => this.resolveJwtId(token),
+      onTokensRevoked: ({ jti, grantId }) => {
+        const change = jti ? { topic: 'access-token' as const, key: jti } : { topic: 'grant' as const, key: grantId! };
+        void this.changes.publish(change);
+      },
     });
     provider.on('server_error', (_ctx, error: Error) => this.logger.error(`authorization server error: ${error.message}`, error.stack));
-    this.provider = provider;
-    return provider;
+    this.publishedKeys = this.keySignature();
+    this.current = provider;
+    this.currentCallback = provider.callback();
+  }
+
+  private async resolveJwtId(token: string): Promise<string | undefined> {
+    try {
+      const { kid } = decodeProtectedHeader(token);
+      const key = kid ? await this.keys.verificationKey(kid) : undefined;
+      if (!key) return undefined;
+      const { payload } = await compactVerify(token, key);
+      const { jti, iss } = JSON.parse(new TextDecoder().decode(payload)) as { jti?: unknown; iss?: unknown };
+      return iss === this.server.issuer && typeof jti === 'string' ? jti : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

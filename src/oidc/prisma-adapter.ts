@@ -4,6 +4,11 @@ import type { ControlPrismaClient } from '../infra/database/database.service.js'
 
 /** The client registry is ours (CLI and API); the provider only reads it. */
 export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
+/** The jti of a JWT access token we signed (signature checked), or undefined. */
+export type JwtIdResolver = (token: string) => Promise<string | undefined>;
+export type RevocationListener = (change: { jti?: string; grantId?: string }) => void;
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 function expiryDate(expiresIn: number | undefined): Date | null {
   return expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
@@ -19,7 +24,12 @@ function notExpired(): Prisma.OidcPayloadWhereInput {
  * things up by (grant id, user code, session uid) indexed beside it.
  * Expired rows are invisible at once and removed by `cli tokens:purge`.
  */
-export function createPrismaAdapter(prisma: ControlPrismaClient, findClient: ClientLookup): AdapterConstructor {
+export function createPrismaAdapter(
+  prisma: ControlPrismaClient,
+  findClient: ClientLookup,
+  resolveJwtId: JwtIdResolver,
+  onRevoked: RevocationListener,
+): AdapterConstructor {
   return class PrismaAdapter implements Adapter {
     constructor(private readonly type: string) {}
 
@@ -41,6 +51,11 @@ export function createPrismaAdapter(prisma: ControlPrismaClient, findClient: Cli
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.type === 'Client') return findClient(id);
+      // Introspection and revocation present a JWT access token whole; its record is kept by jti.
+      if (this.type === 'AccessToken' && JWT_SHAPE.test(id)) {
+        const jti = await resolveJwtId(id);
+        return jti ? this.findOne({ id: jti }) : undefined;
+      }
       return this.findOne({ id });
     }
 
@@ -58,10 +73,12 @@ export function createPrismaAdapter(prisma: ControlPrismaClient, findClient: Cli
 
     async destroy(id: string): Promise<void> {
       await prisma.oidcPayload.deleteMany({ where: { type: this.type, id } });
+      if (this.type === 'AccessToken') onRevoked({ jti: id });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await prisma.oidcPayload.deleteMany({ where: { type: this.type, grantId } });
+      if (this.type === 'AccessToken') onRevoked({ grantId });
     }
 
     private async findOne(where: Prisma.OidcPayloadWhereInput): Promise<AdapterPayload | undefined> {

@@ -114,6 +114,6 @@ describe('operator CLI', () => {
     expect(rows.map((row) => row.kid)).toEqual([before.keys[0]!.kid, rotated.kid]);
     expect(rows[0].retired_at).toBeInstanceOf(Date);
     expect(rows[1].retired_at).toBeNull();
-    expect(json(await cli('tokens:purge', '--json'))).toEqual({ removed: expect.any(Number), keysRemoved: 0 });
+    expect(json(await cli('tokens:purge', '--json'))).toEqual({ removed: expect.any(Number), keysRemoved: 0, throttlesRemoved: expect.any(Number) });
   });
 });

@@ -1,5 +1,5 @@
 import { KeysService } from '../../oidc/keys.service.js';
-import { OidcPayloadsRepository } from '../../oidc/oidc-payloads.repository.js';
+import { MaintenanceService } from '../../oidc/maintenance.service.js';
 import type { CliCommand } from '../cli-command.js';
 
 export const rotateKeysCommand: CliCommand = {
@@ -11,7 +11,7 @@ export const rotateKeysCommand: CliCommand = {
     const { kid, retired } = await keys.rotateSigningKey();
     return {
       json: { kid, retired, publishedForSeconds: keys.retirementSeconds },
-      text: `new signing key ${kid}; ${retired} key(s) retired, published for ${keys.retirementSeconds}s more. Restart or roll instances to sign with the new key.`,
+      text: `new signing key ${kid}; ${retired} key(s) retired, still published for ${keys.retirementSeconds}s. Running instances switch within a minute.`,
     };
   },
 };
@@ -21,8 +21,10 @@ export const purgeTokensCommand: CliCommand = {
   usage: 'tokens:purge',
   summary: 'remove expired grants, codes, tokens and retired keys past their use',
   async run(app) {
-    const removed = await app.get(OidcPayloadsRepository).deleteExpired();
-    const keys = await app.get(KeysService).purgeExpiredKeys();
-    return { json: { removed, keysRemoved: keys }, text: `removed ${removed} expired record(s) and ${keys} retired key(s)` };
+    const { tokens, keys, throttles } = await app.get(MaintenanceService).purge();
+    return {
+      json: { removed: tokens, keysRemoved: keys, throttlesRemoved: throttles },
+      text: `removed ${tokens} expired record(s), ${keys} retired key(s) and ${throttles} stale sign-in counter(s)`,
+    };
   },
 };

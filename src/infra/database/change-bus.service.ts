@@ -5,7 +5,7 @@ import { DatabaseService } from './database.service.js';
 
 export const CHANGE_CHANNEL = 'tenantry_changes';
 
-export type ChangeTopic = 'client' | 'tenant' | 'feature' | 'tenant-feature';
+export type ChangeTopic = 'client' | 'tenant' | 'feature' | 'tenant-feature' | 'signing-keys' | 'access-token' | 'grant';
 
 export interface Change {
   topic: ChangeTopic;

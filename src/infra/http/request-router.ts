@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { RequestLogger } from '../logging/request-logging.js';
+import { TokenRateLimiter } from './token-rate-limiter.js';
 
 export const OIDC_MOUNT_PATH = '/oidc';
 
@@ -10,7 +11,12 @@ export const OIDC_MOUNT_PATH = '/oidc';
  * path (/oidc/token), and Nest's body parsers must never see the provider's
  * requests. Every request is logged either way.
  */
-export function routeRequests(server: Server, logRequest: RequestLogger, oidc: RequestListener): void {
+function tooManyRequests(response: ServerResponse, retryAfterSeconds: number): void {
+  response.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(retryAfterSeconds), 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify({ error: 'slow_down', error_description: 'too many token requests; retry later' }));
+}
+
+export function routeRequests(server: Server, logRequest: RequestLogger, oidc: RequestListener, limiter: TokenRateLimiter): void {
   const [expressApp] = server.listeners('request') as RequestListener[];
   if (!expressApp) throw new Error('the HTTP server has no request handler to route to');
   server.removeAllListeners('request');
@@ -22,6 +28,10 @@ export function routeRequests(server: Server, logRequest: RequestLogger, oidc: R
       request.originalUrl = url;
       request.url = url.slice(OIDC_MOUNT_PATH.length) || '/';
       if (request.url.startsWith('?')) request.url = `/${request.url}`;
+      if (limiter.enabled && request.method === 'POST' && request.url === '/token') {
+        const wait = limiter.take(TokenRateLimiter.callerOf(request));
+        if (wait !== undefined) return tooManyRequests(response, wait);
+      }
       oidc(request, response);
       return;
     }

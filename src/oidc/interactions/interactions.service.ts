@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { errors, type Provider } from 'oidc-provider';
+import { SecurityConfig } from '../../config/app-config.js';
+import type { Tenant } from '../../tenants/tenant.js';
+import { UsersService } from '../../users/users.service.js';
+import { AccountsService } from '../accounts.service.js';
+import { OidcService } from '../oidc.service.js';
+import { consentPage, errorPage, loginPage } from '../pages/interaction.pages.js';
+import { CsrfTokens } from './csrf-tokens.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+
+/** A page to render; undefined when the provider has already redirected the browser. */
+export interface PageResult {
+  status: number;
+  html: string;
+}
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+const EXPIRED = errorPage(
+  'This sign-in has expired',
+  'The sign-in request is no longer valid: it expired or was already completed. Go back to the application and sign in again.',
+);
+
+function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * The sign-in and consent steps oidc-provider hands to us. The tenant always
+ * comes from the client that started the request, never from the user.
+ */
+@Injectable()
+export class InteractionsService {
+  private readonly logger = new Logger(InteractionsService.name);
+  private readonly csrf: CsrfTokens;
+
+  constructor(
+    private readonly oidc: OidcService,
+    private readonly accounts: AccountsService,
+    private readonly users: UsersService,
+    private readonly throttle: LoginThrottleService,
+    security: SecurityConfig,
+  ) {
+    this.csrf = new CsrfTokens(security.secretKey);
+  }
+
+  async show(request: Request, response: Response): Promise<PageResult> {
+    const details = await this.details(request, response);
+    if (!details) return { status: 400, html: EXPIRED };
+    const context = await this.context(details);
+    if (!context) return { status: 400, html: errorPage('Sign-in unavailable', 'This application is not available for sign-in.') };
+    if (details.prompt.name === 'login') return { status: 200, html: this.loginPage(details, context) };
+    if (details.prompt.name === 'consent') return { status: 200, html: await this.consentPage(details, context) };
+    return { status: 400, html: errorPage('Sign-in unavailable', 'This step of the sign-in is not supported.') };
+  }
+
+  async login(request: Request, response: Response): Promise<PageResult | undefined> {
+    const details = await this.details(request, response);
+    if (!details || details.prompt.name !== 'login') return { status: 400, html: EXPIRED };
+    if (!this.csrf.verify(details.uid, field(request.body, 'csrf'))) return { status: 403, html: errorPage('Sign-in refused', 'The form was not sent from this page. Reload it and try again.') };
+    const context = await this.context(details);
+    if (!context) return { status: 400, html: errorPage('Sign-in unavailable', 'This application is not available for sign-in.') };
+
+    const email = field(request.body, 'email').trim();
+    const password = field(request.body, 'password');
+    const accountKey = LoginThrottleService.accountKey(context.tenant.id, email);
+    const addressKey = LoginThrottleService.addressKey(request.ip ?? 'unknown');
+    const lockedUntil = await this.throttle.check(accountKey, addressKey);
+    if (lockedUntil) return { status: 429, html: this.loginPage(details, context, email, this.lockedMessage(lockedUntil)) };
+
+    const user = email && password ? await this.users.authenticate(context.tenant, email, password) : undefined;
+    if (!user) {
+      const verdict = await this.throttle.recordFailure(accountKey, addressKey);
+      if (verdict.delayMs > 0) await sleep(verdict.delayMs);
+      const message = verdict.lockedUntil ? this.lockedMessage(verdict.lockedUntil) : 'The email or password is not right.';
+      return { status: verdict.lockedUntil ? 429 : 401, html: this.loginPage(details, context, email, message) };
+    }
+    await this.throttle.recordSuccess(accountKey);
+    this.logger.log(`user ${user.id} of tenant ${context.tenant.slug} signed in`);
+    await this.oidc.provider.interactionFinished(request, response, { login: { accountId: user.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+    return undefined;
+  }
+
+  async confirm(request: Request, response: Response): Promise<PageResult | undefined> {
+    const details = await this.details(request, response);
+    if (!details || details.prompt.name !== 'consent' || !details.session?.accountId) return { status: 400, html: EXPIRED };
+    if (!this.csrf.verify(details.uid, field(request.body, 'csrf'))) return { status: 403, html: errorPage('Consent refused', 'The form was not sent from this page. Reload it and try again.') };
+    const provider = this.oidc.provider;
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
+    if (!grant) return { status: 400, html: EXPIRED };
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    await provider.interactionFinished(request, response, { consent: details.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
+    return undefined;
+  }
+
+  async abort(request: Request, response: Response): Promise<PageResult | undefined> {
+    const details = await this.details(request, response);
+    if (!details) return { status: 400, html: EXPIRED };
+    if (!this.csrf.verify(details.uid, field(request.body, 'csrf'))) return { status: 403, html: errorPage('Request refused', 'The form was not sent from this page.') };
+    await this.oidc.provider.interactionFinished(
+      request,
+      response,
+      { error: 'access_denied', error_description: 'The user declined.' },
+      { mergeWithLastSubmission: false },
+    );
+    return undefined;
+  }
+
+  private async details(request: Request, response: Response): Promise<Details | undefined> {
+    try {
+      return await this.oidc.provider.interactionDetails(request, response);
+    } catch (error) {
+      if (error instanceof errors.SessionNotFound) return undefined;
+      throw error;
+    }
+  }
+
+  private async context(details: Details): Promise<{ tenant: Tenant; clientName: string } | undefined> {
+    const client = await this.oidc.provider.Client.find(String(details.params.client_id));
+    const tenant = client ? await this.accounts.tenantOfClient(client) : undefined;
+    return client && tenant ? { tenant, clientName: client.clientName ?? client.clientId } : undefined;
+  }
+
+  private loginPage(details: Details, context: { tenant: Tenant; clientName: string }, email?: string, error?: string): string {
+    return loginPage({ uid: details.uid, csrf: this.csrf.issue(details.uid), tenantName: context.tenant.name, clientName: context.clientName, email, error });
+  }
+
+  private async consentPage(details: Details, context: { tenant: Tenant; clientName: string }): Promise<string> {
+    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const scopes = [...new Set([...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()])];
+    const user = details.session?.accountId ? await this.users.find(context.tenant, details.session.accountId) : undefined;
+    return consentPage({
+      uid: details.uid,
+      csrf: this.csrf.issue(details.uid),
+      tenantName: context.tenant.name,
+      clientName: context.clientName,
+      userEmail: user?.email ?? '',
+      scopes,
+    });
+  }
+
+  private lockedMessage(until: Date): string {
+    const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+    return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  }
+}

@@ -1,0 +1,76 @@
+import { escapeHtml, renderPage } from './html.js';
+
+export interface LoginPageModel {
+  uid: string;
+  csrf: string;
+  tenantName: string;
+  clientName: string;
+  email?: string;
+  error?: string;
+}
+
+export function loginPage(model: LoginPageModel): string {
+  return renderPage({
+    title: 'Sign in',
+    tenantName: model.tenantName,
+    error: model.error,
+    body: `<p>to continue to <strong>${escapeHtml(model.clientName)}</strong></p>
+<form method="post" action="/interaction/${escapeHtml(model.uid)}/login" novalidate>
+<input type="hidden" name="csrf" value="${escapeHtml(model.csrf)}">
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required autofocus value="${escapeHtml(model.email ?? '')}"${model.error ? ' aria-describedby="error"' : ''}>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+<form method="post" action="/interaction/${escapeHtml(model.uid)}/abort">
+<input type="hidden" name="csrf" value="${escapeHtml(model.csrf)}">
+<button type="submit" class="secondary">Cancel</button>
+</form>`,
+  });
+}
+
+const SCOPE_DESCRIPTIONS: Record<string, string> = {
+  openid: 'Know who you are (your account identifier)',
+  profile: 'See your name',
+  email: 'See your email address',
+  offline_access: 'Stay signed in to act for you when you are not using it',
+  'features:read': 'See which features are enabled for your organisation',
+  'features:write': 'Turn features on and off for your organisation',
+};
+
+export function describeScope(scope: string): string {
+  return SCOPE_DESCRIPTIONS[scope] ?? scope;
+}
+
+export interface ConsentPageModel {
+  uid: string;
+  csrf: string;
+  tenantName: string;
+  clientName: string;
+  userEmail: string;
+  scopes: string[];
+}
+
+export function consentPage(model: ConsentPageModel): string {
+  const items = model.scopes.map((scope) => `<li>${escapeHtml(describeScope(scope))}</li>`).join('');
+  return renderPage({
+    title: 'Allow access?',
+    tenantName: model.tenantName,
+    body: `<p><strong>${escapeHtml(model.clientName)}</strong> wants to:</p>
+<ul class="scopes">${items}</ul>
+<p>Signed in as ${escapeHtml(model.userEmail)}.</p>
+<form method="post" action="/interaction/${escapeHtml(model.uid)}/confirm">
+<input type="hidden" name="csrf" value="${escapeHtml(model.csrf)}">
+<button type="submit">Allow</button>
+</form>
+<form method="post" action="/interaction/${escapeHtml(model.uid)}/abort">
+<input type="hidden" name="csrf" value="${escapeHtml(model.csrf)}">
+<button type="submit" class="secondary">Deny</button>
+</form>`,
+  });
+}
+
+export function errorPage(title: string, message: string): string {
+  return renderPage({ title, body: `<p>${escapeHtml(message)}</p>` });
+}

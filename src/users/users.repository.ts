@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/tenant/client.js';
+import type { Tenant } from '../tenants/tenant.js';
+import { TenantDataService } from '../tenants/tenant-data.service.js';
+import type { User } from './user.js';
+
+const PUBLIC_FIELDS = { id: true, tenantId: true, email: true, name: true, emailVerified: true, createdAt: true, updatedAt: true } as const;
+
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  emailVerified: boolean;
+}
+
+/** Users live in their tenant's data; every method names the tenant. */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly data: TenantDataService) {}
+
+  /** Undefined when the email is taken in this tenant. */
+  async create(tenant: Tenant, user: NewUser): Promise<User | undefined> {
+    try {
+      return await this.data.clientFor(tenant).user.create({ data: { ...user, tenantId: tenant.id }, select: PUBLIC_FIELDS });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return undefined;
+      throw error;
+    }
+  }
+
+  findById(tenant: Tenant, id: string): Promise<User | null> {
+    return this.data.clientFor(tenant).user.findFirst({ where: { tenantId: tenant.id, id }, select: PUBLIC_FIELDS });
+  }
+
+  findCredentials(tenant: Tenant, email: string): Promise<(User & { passwordHash: string }) | null> {
+    return this.data.clientFor(tenant).user.findUnique({
+      where: { tenantId_email: { tenantId: tenant.id, email } },
+      select: { ...PUBLIC_FIELDS, passwordHash: true },
+    });
+  }
+
+  list(tenant: Tenant): Promise<User[]> {
+    return this.data.clientFor(tenant).user.findMany({ where: { tenantId: tenant.id }, select: PUBLIC_FIELDS, orderBy: { email: 'asc' } });
+  }
+
+  async delete(tenant: Tenant, id: string): Promise<boolean> {
+    const { count } = await this.data.clientFor(tenant).user.deleteMany({ where: { tenantId: tenant.id, id } });
+    return count > 0;
+  }
+}

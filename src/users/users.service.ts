@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Tenant } from '../tenants/tenant.js';
+import { burnPasswordCheck, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './password.js';
+import { EMAIL_PATTERN, normalizeEmail, type User } from './user.js';
+import { UsersError } from './users.errors.js';
+import { UsersRepository } from './users.repository.js';
+
+export interface CreateUserCommand {
+  email: string;
+  password: string;
+  name?: string;
+  emailVerified?: boolean;
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(private readonly repository: UsersRepository) {}
+
+  async create(tenant: Tenant, command: CreateUserCommand): Promise<User> {
+    const email = normalizeEmail(command.email);
+    if (!EMAIL_PATTERN.test(email)) throw new UsersError('USER_INVALID', 'email is not a valid address.');
+    if (command.password.length < PASSWORD_MIN_LENGTH || command.password.length > PASSWORD_MAX_LENGTH) {
+      throw new UsersError('USER_INVALID', `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`);
+    }
+    const user = await this.repository.create(tenant, {
+      id: randomUUID(),
+      email,
+      name: command.name?.trim() ?? '',
+      passwordHash: await hashPassword(command.password),
+      emailVerified: command.emailVerified ?? false,
+    });
+    if (!user) throw new UsersError('USER_EMAIL_TAKEN', `${email} is already registered in tenant ${tenant.slug}.`);
+    this.logger.log(`created user ${user.id} in tenant ${tenant.slug}`);
+    return user;
+  }
+
+  /** The user whose email and password match in this tenant, or undefined. Takes as long either way. */
+  async authenticate(tenant: Tenant, email: string, password: string): Promise<User | undefined> {
+    const found = await this.repository.findCredentials(tenant, normalizeEmail(email));
+    if (!found) {
+      await burnPasswordCheck(password);
+      return undefined;
+    }
+    const { passwordHash, ...user } = found;
+    return (await verifyPassword(password, passwordHash)) ? user : undefined;
+  }
+
+  async find(tenant: Tenant, id: string): Promise<User | undefined> {
+    return (await this.repository.findById(tenant, id)) ?? undefined;
+  }
+
+  list(tenant: Tenant): Promise<User[]> {
+    return this.repository.list(tenant);
+  }
+
+  async delete(tenant: Tenant, id: string): Promise<void> {
+    if (!(await this.repository.delete(tenant, id))) throw new UsersError('USER_NOT_FOUND', `No user ${id} in tenant ${tenant.slug}.`);
+  }
+}
