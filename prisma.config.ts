@@ -5,10 +5,15 @@
 // migrated only by the app (`npm run cli -- migrate`).
 import { defineConfig } from 'prisma/config';
 
+function controlPlaneUrl(): string {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  // The control plane lives in the `tenantry` schema, not `public`.
+  if (!url.searchParams.has('schema')) url.searchParams.set('schema', 'tenantry');
+  return url.href;
+}
+
 export default defineConfig({
   schema: 'prisma/control/schema.prisma',
   migrations: { path: 'prisma/control/migrations' },
-  datasource: {
-    url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres?schema=tenantry',
-  },
+  datasource: { url: controlPlaneUrl() },
 });

@@ -147,7 +147,14 @@ async function main() {
   const database = await provisionDatabase();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env = { ...database.env, PORT: String(port), PUBLIC_URL: baseUrl, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' };
+  const env = {
+    ...database.env,
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+    TOKEN_RATE_LIMIT: '0',
+  };
   console.log(
     `Tenantry benchmark: ${connections} connections, ${runs} paired runs × ${duration}s, medians; database: ${database.label}; ` +
       `node ${process.version}; ${pinning ? 'servers on core 0, load generator on core 1' : 'no CPU pinning (taskset unavailable)'}`,
@@ -216,7 +223,8 @@ async function main() {
       r.ratio >= r.goal ? 'met' : 'MISSED',
     );
   }
-  console.log('baselines: (a) bare oidc-provider 9 + express, same ES256 JWT config, in-memory; (b) NestJS hello world on @nestjs/platform-express');
+  console.log('baselines: (a) oidc-provider 9 alone on node:http, same ES256 JWT config, in-memory client; (b) NestJS hello world on @nestjs/platform-express');
+  console.log('Tenantry runs with LOG_LEVEL=warn and TOKEN_RATE_LIMIT=0 here (no per-request log line, no per-client limit): the figures measure the request path.');
   children.forEach((child) => child.kill('SIGTERM'));
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await database.drop();

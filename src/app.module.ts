@@ -17,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, UsersModule, OidcModule, AuthModule, FeaturesModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ joinRunning: false }), HealthModule, TenantsModule, UsersModule, OidcModule, AuthModule, FeaturesModule],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

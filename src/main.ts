@@ -1,31 +1,55 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 
+// In-flight requests get this long to finish after SIGTERM.
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
+function fail(error: unknown): never {
+  const message =
+    error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`tenantry failed to start: ${message}\n`);
+  process.exit(1);
+}
+
 async function bootstrap(): Promise<void> {
-  const config = loadConfig();
-  const app = await createApp(config);
   const logger = new Logger('Tenantry');
+  let app: INestApplication | undefined;
+  let stopping = false;
+  let starting: Promise<void> = Promise.resolve();
+  // Installed before anything starts, so a SIGTERM during migrations still
+  // closes the database (the embedded one must not be cut off mid-write).
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: finishing in-flight requests, then closing`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    try {
+      await starting;
+      await app?.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error(`shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  const config = loadConfig();
+  starting = createApp(config).then((created) => {
+    app = created;
+  });
+  await starting;
+  if (stopping || !app) return;
   if (config.security.secretKeyGenerated) {
     logger.warn(`no SECRET_KEY set: generated a development key into ${config.database.dataDir}/secret-key`);
   }
   await app.listen(config.server.port);
   logger.log(`listening on port ${config.server.port}; issuer ${config.server.issuer}; API docs ${config.server.publicUrl}/docs`);
-
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal}: finishing in-flight requests, then closing`);
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-bootstrap().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`tenantry failed to start: ${message}\n`);
-  process.exit(1);
-});
+bootstrap().catch(fail);

@@ -5,6 +5,7 @@ import { PLATFORM_ONLY, REQUIRED_SCOPES } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import type { ClientsService } from '../oidc/clients.service.js';
 import type { TokenStatusService } from './token-status.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
@@ -26,7 +27,12 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
 // the guard's decisions once passport has produced a principal, so passport's
 // own canActivate is replaced for the duration of one call.
 async function decide(metadata: Record<string, unknown>, user?: Principal): Promise<true | string> {
-  const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache(), { isActive: async () => true } as unknown as TokenStatusService);
+  const guard = new AccessTokenGuard(
+    new Reflector(),
+    new VerifiedTokenCache(),
+    { isActive: async () => true } as unknown as TokenStatusService,
+    { findActive: async () => ({}) } as unknown as ClientsService,
+  );
   const parent = Object.getPrototypeOf(AccessTokenGuard.prototype) as { canActivate: () => Promise<boolean> };
   const original = parent.canActivate;
   parent.canActivate = async () => true;
@@ -60,9 +66,26 @@ describe(AccessTokenGuard.name, () => {
   });
 
   it('maps passport outcomes to missing and invalid tokens', () => {
-    const guard = new AccessTokenGuard(new Reflector(), new VerifiedTokenCache(), { isActive: async () => true } as unknown as TokenStatusService);
+    const guard = new AccessTokenGuard(
+    new Reflector(),
+    new VerifiedTokenCache(),
+    { isActive: async () => true } as unknown as TokenStatusService,
+    { findActive: async () => ({}) } as unknown as ClientsService,
+  );
     expect(() => guard.handleRequest(null, false, new Error('No auth token'))).toThrow(expect.objectContaining({ code: 'TOKEN_MISSING' }));
-    expect(() => guard.handleRequest(null, false, new Error('jwt expired'))).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID', detail: 'jwt expired' }));
+    const expired = Object.assign(new Error('jwt expired'), { name: 'TokenExpiredError' });
+    expect(() => guard.handleRequest(null, false, expired)).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID', detail: 'jwt expired' }));
     expect(guard.handleRequest(null, principal([]), undefined)).toEqual(principal([]));
+  });
+
+  it('lets an internal failure during verification surface as itself, not as a 401', () => {
+    const guard = new AccessTokenGuard(
+      new Reflector(),
+      new VerifiedTokenCache(),
+      { isActive: async () => true } as unknown as TokenStatusService,
+      { findActive: async () => ({}) } as unknown as ClientsService,
+    );
+    const failure = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    expect(() => guard.handleRequest(null, false, failure)).toThrow(failure);
   });
 });

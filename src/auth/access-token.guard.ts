@@ -7,10 +7,14 @@ import { PLATFORM_ONLY, REQUIRED_SCOPES, type AuthenticatedRequest } from './aut
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { ClientsService } from '../oidc/clients.service.js';
 import { TokenStatusService } from './token-status.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 const NO_TOKEN = 'No auth token';
+// What jsonwebtoken (inside passport-jwt) throws for a bad token. Anything
+// else reaching handleRequest is our failure (database, decryption): a 500.
+const TOKEN_FAULTS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError', 'AccessTokenRejected']);
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 
 @Injectable()
@@ -19,6 +23,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     private readonly reflector: Reflector,
     private readonly verified: VerifiedTokenCache,
     private readonly status: TokenStatusService,
+    private readonly clients: ClientsService,
   ) {
     super();
   }
@@ -33,6 +38,9 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(context, request);
     if (!(await this.status.isActive(principal))) throw new AuthError('TOKEN_INVALID', 'The access token was revoked.');
+    if (!(await this.clients.findActive(principal.clientId))) {
+      throw new AuthError('TOKEN_INVALID', 'The client this token was issued to is no longer registered or its tenant is not active.');
+    }
 
     if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets) && principal.tenantId !== null) {
       throw new AuthError('PLATFORM_CLIENT_REQUIRED', 'Only platform clients may call this route; this token acts for a tenant.');
@@ -61,8 +69,9 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (error instanceof AccessTokenRejected) throw new AuthError('TOKEN_INVALID', error.message);
     if (error) throw error;
     if (user) return user;
-    const message = info instanceof Error ? info.message : undefined;
-    if (message === NO_TOKEN) throw new AuthError('TOKEN_MISSING', 'Send an access token: Authorization: Bearer <token>.');
-    throw new AuthError('TOKEN_INVALID', message ?? 'The access token could not be verified.');
+    if (!(info instanceof Error)) throw new AuthError('TOKEN_INVALID', 'The access token could not be verified.');
+    if (info.message === NO_TOKEN) throw new AuthError('TOKEN_MISSING', 'Send an access token: Authorization: Bearer <token>.');
+    if (TOKEN_FAULTS.has(info.name)) throw new AuthError('TOKEN_INVALID', info.message);
+    throw info;
   }
 }

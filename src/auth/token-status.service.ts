@@ -26,6 +26,7 @@ export class TokenStatusService {
   ) {
     changes.subscribe('access-token', (jti) => this.live.set(jti, false));
     changes.subscribe('grant', () => this.live.clear());
+    changes.onResync(() => this.live.clear());
   }
 
   async isActive(principal: Principal): Promise<boolean> {

@@ -9,6 +9,6 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, TenantsModule, OidcModule] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ joinRunning: true }), TenantsModule, OidcModule] };
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config.js';
@@ -37,6 +37,12 @@ describe(loadConfig.name, () => {
     const second = loadConfig({ DATA_DIR: dataDir });
     expect(second.security.secretKeyGenerated).toBe(false);
     expect(second.security.secretKey).toBe(first.security.secretKey);
+  });
+
+  it('refuses a truncated development key file instead of running with a weak key', () => {
+    loadConfig({ DATA_DIR: dataDir });
+    writeFileSync(join(dataDir, 'secret-key'), 'short\n');
+    expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow(/shorter than 32/);
   });
 
   it('requires SECRET_KEY in production and refuses placeholders', () => {

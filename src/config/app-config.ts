@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export class ConfigError extends Error {
@@ -129,15 +129,40 @@ function readSecretKey(env: Environment, production: boolean, dataDir: string): 
     throw new ConfigError('SECRET_KEY is required when NODE_ENV=production (generate one with `openssl rand -base64 48`)');
   }
   const file = join(dataDir, 'secret-key');
-  try {
-    return new SecurityConfig(readFileSync(file, 'utf8').trim(), false);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = readDevelopmentKey(file);
+  if (existing) return new SecurityConfig(existing, false);
   mkdirSync(dataDir, { recursive: true });
+  // Written whole to a temporary file, then linked into place: a process
+  // starting at the same moment (the CLI beside the server) reads a complete
+  // key or none, and exactly one generated key wins.
   const generated = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${generated}\n`, { mode: 0o600, flag: 'wx' });
-  return new SecurityConfig(generated, true);
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temporary, `${generated}\n`, { mode: 0o600 });
+  try {
+    linkSync(temporary, file);
+    return new SecurityConfig(generated, true);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const winner = readDevelopmentKey(file);
+    if (!winner) throw new ConfigError(`${file} exists but holds no usable key`);
+    return new SecurityConfig(winner, false);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+function readDevelopmentKey(file: string): string | undefined {
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (key.length < MINIMUM_SECRET_KEY_LENGTH) {
+    throw new ConfigError(`${file} holds a key shorter than ${MINIMUM_SECRET_KEY_LENGTH} characters; delete it or set SECRET_KEY`);
+  }
+  return key;
 }
 
 export function loadConfig(env: Environment = process.env): AppConfig {

@@ -36,6 +36,10 @@ export class FeaturesService {
   ) {
     changes.subscribe('feature', () => this.catalogueCache.clear());
     changes.subscribe('tenant-feature', (tenantId) => this.overridesCache.delete(tenantId));
+    changes.onResync(() => {
+      this.catalogueCache.clear();
+      this.overridesCache.clear();
+    });
   }
 
   async createFeature(feature: Omit<Feature, 'createdAt'>): Promise<Feature> {

@@ -32,7 +32,8 @@ const USER_GRANTS = new Set<GrantType>(['authorization_code', 'urn:ietf:params:o
 // Every token request looks its client up; changes invalidate at once
 // (ChangeBus), the TTL bounds staleness where notifications cannot arrive.
 const CLIENT_CACHE_CAPACITY = 10_000;
-const CLIENT_CACHE_TTL_MS = 10_000;
+const CLIENT_CACHE_TTL_MS = 5_000;
+const UNKNOWN_CLIENT_CAPACITY = 1_000;
 const UNKNOWN_CLIENT_TTL_MS = 2_000;
 
 function withoutSecretHash({ secretHash: _secretHash, tenantActive: _tenantActive, ...client }: StoredClient): RegisteredClient {
@@ -43,15 +44,24 @@ function withoutSecretHash({ secretHash: _secretHash, tenantActive: _tenantActiv
 export class ClientsService {
   private readonly logger = new Logger(ClientsService.name);
   private readonly active = new ExpiringCache<string, StoredClient | null>(CLIENT_CACHE_CAPACITY, CLIENT_CACHE_TTL_MS);
+  // Unknown ids apart, so junk ids sent to /oidc/token cannot push real clients out.
+  private readonly unknown = new ExpiringCache<string, true>(UNKNOWN_CLIENT_CAPACITY, UNKNOWN_CLIENT_TTL_MS);
 
   constructor(
     private readonly repository: ClientsRepository,
     private readonly tenants: TenantsService,
     private readonly changes: ChangeBus,
   ) {
-    changes.subscribe('client', (clientId) => this.active.delete(clientId));
+    changes.subscribe('client', (clientId) => {
+      this.active.delete(clientId);
+      this.unknown.delete(clientId);
+    });
     // A tenant's status decides whether its clients may get tokens.
     changes.subscribe('tenant', () => this.active.clear());
+    changes.onResync(() => {
+      this.active.clear();
+      this.unknown.clear();
+    });
   }
 
   async create(command: CreateClientCommand): Promise<CreatedClient> {
@@ -94,11 +104,16 @@ export class ClientsService {
 
   /** For the provider: the stored client, or undefined when unknown or its tenant is not active. */
   async findActive(clientId: string): Promise<StoredClient | undefined> {
-    const cached = this.active.get(clientId);
-    if (cached !== undefined) return cached ?? undefined;
-    const client = await this.repository.findById(clientId);
-    const active = client?.tenantActive ? client : null;
-    this.active.set(clientId, active, active ? CLIENT_CACHE_TTL_MS : UNKNOWN_CLIENT_TTL_MS);
+    if (this.unknown.get(clientId)) return undefined;
+    const active = await this.active.getOrLoad(
+      clientId,
+      async () => {
+        const client = await this.repository.findById(clientId);
+        return client?.tenantActive ? client : null;
+      },
+      { cacheIf: (client) => client !== null },
+    );
+    if (!active) await this.unknown.getOrLoad(clientId, async () => true as const);
     return active ?? undefined;
   }
 

@@ -54,6 +54,7 @@ export class OidcService {
   ) {
     changes.subscribe('client', (clientId) => this.invalidateClients?.(clientId));
     changes.subscribe('tenant', () => this.invalidateClients?.());
+    changes.onResync(() => this.invalidateClients?.());
     changes.subscribe('signing-keys', () => {
       this.refreshKeys().catch((error: Error) => this.logger.error(`could not load rotated signing keys: ${error.message}`));
     });

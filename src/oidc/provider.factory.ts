@@ -6,7 +6,7 @@ import { buildProviderConfiguration, type ProviderOptions } from './provider-con
 export type { ProviderOptions };
 
 const CLIENT_INSTANCE_CAPACITY = 10_000;
-const CLIENT_INSTANCE_TTL_MS = 10_000;
+const CLIENT_INSTANCE_TTL_MS = 5_000;
 
 type ClientClass = { find(clientId: string): Promise<unknown> };
 
@@ -20,13 +20,7 @@ function cacheClientInstances(provider: Provider, options: ProviderOptions): voi
   const find = clientClass.find.bind(clientClass);
   const instances = new ExpiringCache<string, unknown>(CLIENT_INSTANCE_CAPACITY, CLIENT_INSTANCE_TTL_MS);
   options.onClientsChanged((clientId) => (clientId === undefined ? instances.clear() : instances.delete(clientId)));
-  clientClass.find = async (clientId: string) => {
-    const cached = instances.get(clientId);
-    if (cached) return cached;
-    const client = await find(clientId);
-    if (client) instances.set(clientId, client);
-    return client;
-  };
+  clientClass.find = (clientId: string) => instances.getOrLoad(clientId, () => find(clientId), { cacheIf: (client) => !!client });
 }
 
 /** Client secrets are stored hashed, so the provider's plain comparison is replaced by a hash check. */

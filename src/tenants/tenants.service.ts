@@ -35,10 +35,12 @@ export class TenantsService {
     private readonly database: DatabaseService,
     private readonly changes: ChangeBus,
   ) {
-    changes.subscribe('tenant', () => {
+    const clear = (): void => {
       this.bySlug.clear();
       this.byId.clear();
-    });
+    };
+    changes.subscribe('tenant', clear);
+    changes.onResync(clear);
   }
 
   async create(command: CreateTenantCommand): Promise<Tenant> {

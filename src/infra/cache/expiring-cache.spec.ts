@@ -21,6 +21,26 @@ describe(ExpiringCache.name, () => {
     expect(await cache.getOrLoad('k', load)).toBe('value 2');
   });
 
+  it('does not keep a value loaded while an invalidation happened (it may predate the change)', async () => {
+    const cache = new ExpiringCache<string, string>(10, 60_000);
+    let release: (value: string) => void = () => undefined;
+    const loading = cache.getOrLoad('k', () => new Promise<string>((resolve) => (release = resolve)));
+    cache.delete('k');
+    release('stale');
+    expect(await loading).toBe('stale');
+    expect(cache.get('k')).toBeUndefined();
+  });
+
+  it('keeps only what cacheIf accepts, for as long as ttlMs says', async () => {
+    let now = 0;
+    const cache = new ExpiringCache<string, string | null>(10, 60_000, () => now);
+    await cache.getOrLoad('miss', async () => null, { cacheIf: (value) => value !== null });
+    expect(cache.get('miss')).toBeUndefined();
+    await cache.getOrLoad('hit', async () => 'v', { ttlMs: () => 5 });
+    now = 6;
+    expect(cache.get('hit')).toBeUndefined();
+  });
+
   it('honours a per-entry TTL', () => {
     let now = 0;
     const cache = new ExpiringCache<string, number>(10, 10_000, () => now);

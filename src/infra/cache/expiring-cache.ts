@@ -5,13 +5,24 @@ interface Entry<Value> {
   expiresAt: number;
 }
 
+export interface LoadOptions<Value> {
+  /** TTL for this value (e.g. shorter for a negative result). */
+  ttlMs?: (value: Value) => number;
+  /** Whether to keep this value at all. */
+  cacheIf?: (value: Value) => boolean;
+}
+
 /**
  * A bounded LRU whose entries also expire: change notifications invalidate
  * entries at once, and the TTL bounds staleness wherever a notification
  * cannot arrive (another process on the embedded database).
+ *
+ * A load that overlaps an invalidation is returned but not kept: it may have
+ * read the database before the change committed.
  */
 export class ExpiringCache<Key, Value> {
   private readonly entries: LruCache<Key, Entry<Value>>;
+  private generation = 0;
 
   constructor(
     capacity: number,
@@ -36,19 +47,22 @@ export class ExpiringCache<Key, Value> {
   }
 
   /** Returns the cached value, or loads, caches and returns it. */
-  async getOrLoad(key: Key, load: () => Promise<Value>): Promise<Value> {
+  async getOrLoad(key: Key, load: () => Promise<Value>, options: LoadOptions<Value> = {}): Promise<Value> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;
+    const generation = this.generation;
     const value = await load();
-    this.set(key, value);
+    if (generation === this.generation && (options.cacheIf?.(value) ?? true)) this.set(key, value, options.ttlMs?.(value));
     return value;
   }
 
   delete(key: Key): void {
+    this.generation += 1;
     this.entries.delete(key);
   }
 
   clear(): void {
+    this.generation += 1;
     this.entries.clear();
   }
 }

@@ -14,6 +14,7 @@ export interface Change {
 }
 
 const RECONNECT_DELAY_MS = 1_000;
+const RESYNC = 'resync';
 
 /**
  * Tells every instance that something changed, so in-process caches drop
@@ -27,6 +28,7 @@ export class ChangeBus implements OnApplicationShutdown {
   private readonly logger = new Logger(ChangeBus.name);
   private readonly events = new EventEmitter();
   private listener: pg.Client | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(private readonly database: DatabaseService) {
@@ -35,6 +37,11 @@ export class ChangeBus implements OnApplicationShutdown {
 
   subscribe(topic: ChangeTopic, handler: (key: string) => void): void {
     this.events.on(topic, handler);
+  }
+
+  /** Called after notifications may have been missed (the listener reconnected): drop everything cached. */
+  onResync(handler: () => void): void {
+    this.events.on(RESYNC, handler);
   }
 
   /**
@@ -55,25 +62,36 @@ export class ChangeBus implements OnApplicationShutdown {
     if (this.database.embedded || this.stopped) return;
     const client = new pg.Client(this.database.connectionConfig);
     client.on('notification', (message) => this.receive(message.payload));
-    client.on('error', (error) => {
-      this.logger.warn(`change listener lost its connection (${error.message}); reconnecting`);
-      this.reconnect(client);
-    });
+    const lost = (reason: string): void => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      void client.end().catch(() => undefined);
+      this.logger.warn(`change listener lost its connection (${reason}); reconnecting`);
+      this.scheduleReconnect();
+    };
+    client.on('error', (error) => lost(error.message));
+    client.on('end', () => lost('connection ended'));
     await client.connect();
     await client.query(`LISTEN ${CHANGE_CHANNEL}`);
     this.listener = client;
   }
 
-  private reconnect(failed: pg.Client): void {
-    if (this.listener !== failed || this.stopped) return;
-    this.listener = undefined;
-    void failed.end().catch(() => undefined);
-    setTimeout(() => {
-      this.listen().catch((error: Error) => {
-        this.logger.warn(`change listener could not reconnect: ${error.message}`);
-        this.reconnect(failed);
-      });
-    }, RECONNECT_DELAY_MS).unref();
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.listen().then(
+        () => {
+          this.logger.log('change listener reconnected; dropping caches that may have missed changes');
+          this.events.emit(RESYNC);
+        },
+        (error: Error) => {
+          this.logger.warn(`change listener could not reconnect: ${error.message}`);
+          this.scheduleReconnect();
+        },
+      );
+    }, RECONNECT_DELAY_MS);
+    this.reconnectTimer.unref();
   }
 
   private receive(payload: string | undefined): void {
@@ -87,6 +105,9 @@ export class ChangeBus implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await this.listener?.end().catch(() => undefined);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
   }
 }

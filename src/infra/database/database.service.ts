@@ -4,7 +4,7 @@ import pg from 'pg';
 import { DatabaseConfig } from '../../config/app-config.js';
 import { PrismaClient as ControlPrismaClient } from '../../generated/control/client.js';
 import { controlMigrationsDirectory } from '../project-paths.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { EMBEDDED_POOL_MAX, startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedOptions } from './embedded-postgres.js';
 import { loadMigrations, migrateSchema } from './migrator.js';
 import { CONTROL_SCHEMA } from './schema-names.js';
 
@@ -31,14 +31,14 @@ export class DatabaseService implements OnApplicationShutdown {
     return this.embeddedDatabase !== undefined;
   }
 
-  static async connect(config: DatabaseConfig): Promise<DatabaseService> {
+  static async connect(config: DatabaseConfig, embeddedOptions: EmbeddedOptions): Promise<DatabaseService> {
     const logger = new Logger(DatabaseService.name);
     let embedded: EmbeddedDatabase | undefined;
     let connection: pg.PoolConfig;
     if (config.url) {
       connection = { connectionString: config.url };
     } else {
-      embedded = await startEmbeddedPostgres(config.dataDir);
+      embedded = await startEmbeddedPostgres(config.dataDir, embeddedOptions);
       connection = embedded.connection;
       logger.log(
         embedded.owned
@@ -46,7 +46,8 @@ export class DatabaseService implements OnApplicationShutdown {
           : `no DATABASE_URL set: joined the embedded PostgreSQL already serving ${config.dataDir}`,
       );
     }
-    const pool = new pg.Pool({ ...connection, max: config.poolSize, application_name: 'tenantry' });
+    const max = embedded ? Math.min(config.poolSize, EMBEDDED_POOL_MAX) : config.poolSize;
+    const pool = new pg.Pool({ ...connection, max, application_name: 'tenantry' });
     // Each Prisma client adds an error listener to the shared pool.
     pool.setMaxListeners(0);
     pool.on('error', (error) => logger.error(`idle database connection failed: ${error.message}`));
