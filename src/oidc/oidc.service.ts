@@ -11,6 +11,7 @@ import type { StoredClient } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
 import { KeysService } from './keys.service.js';
 import { createProvider } from './provider.factory.js';
+import { mapUserTokensToRecords } from './structured-tokens.js';
 
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
 export function toProviderMetadata(client: StoredClient): AdapterPayload {
@@ -66,8 +67,15 @@ export class OidcService {
   }
 
   readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
-    if (!this.currentCallback) throw new Error('the authorization server is not started');
-    this.currentCallback(request, response);
+    const callback = this.currentCallback;
+    if (!callback) throw new Error('the authorization server is not started');
+    mapUserTokensToRecords(request, (token) => this.userTokenId(token)).then(
+      () => callback(request, response),
+      () => {
+        response.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        response.end(JSON.stringify({ error: 'invalid_request', error_description: 'failed to parse the request body' }));
+      },
+    );
   };
 
   async start(): Promise<Provider> {
@@ -108,7 +116,6 @@ export class OidcService {
         const client = await this.clients.findActive(clientId);
         return client ? toProviderMetadata(client) : undefined;
       },
-      resolveJwtId: (token) => this.resolveJwtId(token),
       onTokensRevoked: ({ jti, grantId }) => {
         const change = jti ? { topic: 'access-token' as const, key: jti } : { topic: 'grant' as const, key: grantId! };
         void this.changes.publish(change);
@@ -120,14 +127,16 @@ export class OidcService {
     this.currentCallback = provider.callback();
   }
 
-  private async resolveJwtId(token: string): Promise<string | undefined> {
+  /** The jti of a user access token we signed (checked signature and issuer), or undefined. */
+  private async userTokenId(token: string): Promise<string | undefined> {
     try {
       const { kid } = decodeProtectedHeader(token);
       const key = kid ? await this.keys.verificationKey(kid) : undefined;
       if (!key) return undefined;
       const { payload } = await compactVerify(token, key);
-      const { jti, iss } = JSON.parse(new TextDecoder().decode(payload)) as { jti?: unknown; iss?: unknown };
-      return iss === this.server.issuer && typeof jti === 'string' ? jti : undefined;
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as { jti?: unknown; iss?: unknown; sub?: unknown; client_id?: unknown };
+      const userToken = typeof claims.sub === 'string' && claims.sub !== claims.client_id;
+      return claims.iss === this.server.issuer && userToken && typeof claims.jti === 'string' ? claims.jti : undefined;
     } catch {
       return undefined;
     }

@@ -4,11 +4,7 @@ import type { ControlPrismaClient } from '../infra/database/database.service.js'
 
 /** The client registry is ours (CLI and API); the provider only reads it. */
 export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
-/** The jti of a JWT access token we signed (signature checked), or undefined. */
-export type JwtIdResolver = (token: string) => Promise<string | undefined>;
 export type RevocationListener = (change: { jti?: string; grantId?: string }) => void;
-
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 function expiryDate(expiresIn: number | undefined): Date | null {
   return expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
@@ -27,7 +23,6 @@ function notExpired(): Prisma.OidcPayloadWhereInput {
 export function createPrismaAdapter(
   prisma: ControlPrismaClient,
   findClient: ClientLookup,
-  resolveJwtId: JwtIdResolver,
   onRevoked: RevocationListener,
 ): AdapterConstructor {
   return class PrismaAdapter implements Adapter {
@@ -51,11 +46,6 @@ export function createPrismaAdapter(
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.type === 'Client') return findClient(id);
-      // Introspection and revocation present a JWT access token whole; its record is kept by jti.
-      if (this.type === 'AccessToken' && JWT_SHAPE.test(id)) {
-        const jti = await resolveJwtId(id);
-        return jti ? this.findOne({ id: jti }) : undefined;
-      }
       return this.findOne({ id });
     }
 

@@ -13,7 +13,7 @@ import {
   logoutSuccessPage,
   providerErrorPage,
 } from './pages/provider.pages.js';
-import { createPrismaAdapter, type ClientLookup, type JwtIdResolver } from './prisma-adapter.js';
+import { createPrismaAdapter, type ClientLookup } from './prisma-adapter.js';
 
 const SUPPORTED_SCOPES = new Set<string>([...OIDC_SCOPES, ...API_SCOPES]);
 const API_SCOPE_SET = new Set<string>(API_SCOPES);
@@ -30,7 +30,6 @@ export interface ProviderOptions {
   cookieKeys: string[];
   prisma: ControlPrismaClient;
   findClient: ClientLookup;
-  resolveJwtId: JwtIdResolver;
   accounts: AccountDirectory;
   /** Drops cached Client instances: one client's id, or every client when undefined. */
   onClientsChanged: (invalidate: (clientId?: string) => void) => void;
@@ -114,7 +113,7 @@ function ownOrPlatform(client: { clientId: string }, token: { clientId?: string 
 export function buildProviderConfiguration(options: ProviderOptions): Configuration {
   const { server, tokens, accounts } = options;
   return {
-    adapter: createPrismaAdapter(options.prisma, options.findClient, options.resolveJwtId, options.onTokensRevoked),
+    adapter: createPrismaAdapter(options.prisma, options.findClient, options.onTokensRevoked),
     jwks: options.jwks,
     cookies: { keys: options.cookieKeys },
     findAccount: (ctx, sub) => accounts.findAccount(ctx.oidc.client, sub),

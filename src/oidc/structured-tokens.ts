@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import * as querystring from 'node:querystring';
+
+const PATHS = new Set(['/token/introspection', '/token/revocation']);
+const LIMIT = 56 * 1024;
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** The jti of a user access token we signed (sub is a user, not the client), or undefined. */
+export type UserTokenResolver = (token: string) => Promise<string | undefined>;
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of request) {
+    received += (chunk as Buffer).length;
+    if (received > LIMIT) throw new Error('request entity too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * oidc-provider does not introspect or revoke JWT access tokens: it stores
+ * none. We record those issued to users by jti, so for introspection and
+ * revocation a user JWT in `token` is replaced by its jti before the provider
+ * reads the body (it accepts an already-read body as req.body). The provider
+ * then finds the record, or reports the token inactive once it is revoked.
+ * Client-credentials JWTs are left alone: nothing is recorded for them and
+ * resource servers verify them locally against the JWKS.
+ */
+export async function mapUserTokensToRecords(request: IncomingMessage & { body?: unknown }, resolve: UserTokenResolver): Promise<void> {
+  if (request.method !== 'POST' || !PATHS.has((request.url ?? '').split('?')[0]!)) return;
+  if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return;
+  const raw = await readBody(request);
+  const params = querystring.parse(raw);
+  const token = params.token;
+  if (typeof token === 'string' && JWT_SHAPE.test(token)) {
+    const jti = await resolve(token);
+    if (jti) params.token = jti;
+  }
+  request.body = querystring.stringify(params);
+}
