@@ -25,15 +25,16 @@ export class CallbackServer {
   ) {}
 
   static async start(): Promise<CallbackServer> {
-    let instance: CallbackServer | undefined;
+    const holder: { instance?: CallbackServer } = {};
     const server = createServer((request, response) => {
-      const url = new URL(request.url ?? '/', instance!.origin);
+      const instance = holder.instance!;
+      const url = new URL(request.url ?? '/', instance.origin);
       response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!DOCTYPE html><title>back at the app</title><p>back at the app</p>');
-      if (url.pathname !== '/favicon.ico') instance!.arrive(url);
+      if (url.pathname !== '/favicon.ico') instance.arrive(url);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    instance = new CallbackServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return instance;
+    holder.instance = new CallbackServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.instance;
   }
 
   get callback(): string {
