@@ -74,6 +74,11 @@ export class ClientsRepository {
     return rows.map(toClient);
   }
 
+  async updateSecretHash(clientId: string, secretHash: string): Promise<boolean> {
+    const { count } = await this.database.control.client.updateMany({ where: { id: clientId, secretHash: { not: null } }, data: { secretHash } });
+    return count > 0;
+  }
+
   async delete(clientId: string): Promise<boolean> {
     const { count } = await this.database.control.client.deleteMany({ where: { id: clientId } });
     return count > 0;

@@ -97,6 +97,25 @@ export class ClientsService {
     return (await this.repository.list(tenantId)).map(withoutSecretHash);
   }
 
+  async get(clientId: string): Promise<RegisteredClient> {
+    const client = await this.repository.findById(clientId);
+    if (!client) throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
+    return withoutSecretHash(client);
+  }
+
+  /** A new secret, shown once; the old one stops working at once. */
+  async rotateSecret(clientId: string): Promise<{ client: RegisteredClient; clientSecret: string }> {
+    const client = await this.get(clientId);
+    if (!client.confidential) throw new OidcError('CLIENT_INVALID', 'A public client has no secret to rotate.');
+    const clientSecret = generateClientSecret();
+    if (!(await this.repository.updateSecretHash(clientId, hashClientSecret(clientSecret)))) {
+      throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
+    }
+    await this.changes.publish({ topic: 'client', key: clientId });
+    this.logger.log(`rotated the secret of client ${clientId}`);
+    return { client, clientSecret };
+  }
+
   async delete(clientId: string): Promise<void> {
     if (!(await this.repository.delete(clientId))) throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
     await this.changes.publish({ topic: 'client', key: clientId });

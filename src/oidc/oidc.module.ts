@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountsService } from './accounts.service.js';
+import { ClientsController } from './clients.controller.js';
 import { ClientsRepository } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
 import { InteractionsController } from './interactions/interactions.controller.js';
@@ -16,7 +17,7 @@ import { OidcService } from './oidc.service.js';
 
 @Module({
   imports: [TenantsModule, UsersModule],
-  controllers: [InteractionsController],
+  controllers: [InteractionsController, ClientsController],
   providers: [
     KeysRepository,
     KeysService,

@@ -1,0 +1,53 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RequireScopes } from '../auth/auth.decorators.js';
+import { ClientsService } from './clients.service.js';
+import { ClientListResponse, ClientResponse, ClientWithSecretResponse } from './dto/client.response.js';
+import { CreateClientDto } from './dto/create-client.dto.js';
+
+@ApiTags('clients')
+@Controller('api/v1/clients')
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiCreatedResponse({ type: ClientWithSecretResponse, description: 'A confidential client’s secret is in the response, once' })
+  async createClient(@Body() body: CreateClientDto): Promise<ClientWithSecretResponse> {
+    const { client, clientSecret } = await this.clients.create({ ...body, tenantSlug: body.tenant });
+    return { ...ClientResponse.from(client), ...(clientSecret ? { clientSecret } : {}) };
+  }
+
+  @Get()
+  @RequireScopes('tenants:read', { platformOnly: true })
+  @ApiQuery({ name: 'tenant', required: false, description: 'Only this tenant’s clients' })
+  @ApiOkResponse({ type: ClientListResponse })
+  async listClients(@Query('tenant') tenant?: string): Promise<ClientListResponse> {
+    return { items: (await this.clients.list(tenant)).map(ClientResponse.from) };
+  }
+
+  @Get(':clientId')
+  @RequireScopes('tenants:read', { platformOnly: true })
+  @ApiOkResponse({ type: ClientResponse })
+  @ApiNotFoundResponse({ description: 'No such client' })
+  async getClient(@Param('clientId') clientId: string): Promise<ClientResponse> {
+    return ClientResponse.from(await this.clients.get(clientId));
+  }
+
+  @Post(':clientId/secret')
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiCreatedResponse({ type: ClientWithSecretResponse, description: 'The new secret, once; the old one no longer works' })
+  async rotateClientSecret(@Param('clientId') clientId: string): Promise<ClientWithSecretResponse> {
+    const { client, clientSecret } = await this.clients.rotateSecret(clientId);
+    return { ...ClientResponse.from(client), clientSecret };
+  }
+
+  @Delete(':clientId')
+  @HttpCode(204)
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiNoContentResponse({ description: 'Removed; its tokens stop working' })
+  @ApiNotFoundResponse({ description: 'No such client' })
+  async deleteClient(@Param('clientId') clientId: string): Promise<void> {
+    await this.clients.delete(clientId);
+  }
+}
