@@ -112,7 +112,16 @@ function ownOrPlatform(client: { clientId: string }, token: { clientId?: string 
 
 export function buildProviderConfiguration(options: ProviderOptions): Configuration {
   const { server, tokens, accounts } = options;
+  const ownOrigin = new URL(server.publicUrl).origin;
   return {
+    // Browser calls to the token endpoint: from our own origin (Swagger UI),
+    // or, for public clients (SPAs) and userinfo, from a registered redirect origin.
+    clientBasedCORS: (ctx, origin, client) => {
+      if (origin === ownOrigin) return true;
+      if (origin === 'null') return false;
+      if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
+      return client.redirectUris?.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin) ?? false;
+    },
     adapter: createPrismaAdapter(options.prisma, options.findClient, options.onTokensRevoked),
     jwks: options.jwks,
     cookies: { keys: options.cookieKeys },

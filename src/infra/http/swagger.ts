@@ -50,6 +50,9 @@ export function setupSwagger(app: INestApplication, server: ServerConfig): void 
     customSiteTitle: 'Tenantry API',
     swaggerOptions: {
       persistAuthorization: true,
+      // Swagger UI would derive it from the page path, which gives
+      // /oauth2-redirect.html when the page is /docs; clients register this one.
+      oauth2RedirectUrl: `${server.publicUrl}/docs/oauth2-redirect.html`,
       initOAuth: { usePkceWithAuthorizationCodeGrant: true },
     },
   });
