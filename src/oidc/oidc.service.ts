@@ -11,7 +11,7 @@ import type { StoredClient } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
 import { KeysService } from './keys.service.js';
 import { createProvider } from './provider.factory.js';
-import { mapUserTokensToRecords } from './structured-tokens.js';
+import { carriesTokenParameter, mapUserTokensToRecords } from './structured-tokens.js';
 
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
 export function toProviderMetadata(client: StoredClient): AdapterPayload {
@@ -69,6 +69,8 @@ export class OidcService {
   readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
     const callback = this.currentCallback;
     if (!callback) throw new Error('the authorization server is not started');
+    // Only introspection and revocation need their body read first; the token endpoint stays synchronous.
+    if (!carriesTokenParameter(request)) return callback(request, response);
     mapUserTokensToRecords(request, (token) => this.userTokenId(token)).then(
       () => callback(request, response),
       () => {

@@ -28,9 +28,15 @@ async function readBody(request: IncomingMessage): Promise<string> {
  * Client-credentials JWTs are left alone: nothing is recorded for them and
  * resource servers verify them locally against the JWKS.
  */
+export function carriesTokenParameter(request: IncomingMessage): boolean {
+  return (
+    request.method === 'POST' &&
+    PATHS.has((request.url ?? '').split('?')[0]!) &&
+    String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+  );
+}
+
 export async function mapUserTokensToRecords(request: IncomingMessage & { body?: unknown }, resolve: UserTokenResolver): Promise<void> {
-  if (request.method !== 'POST' || !PATHS.has((request.url ?? '').split('?')[0]!)) return;
-  if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return;
   const raw = await readBody(request);
   const params = querystring.parse(raw);
   const token = params.token;
