@@ -26,13 +26,18 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
 // Token verification itself is exercised end to end (test/e2e/api-auth); here
 // the guard's decisions once passport has produced a principal, so passport's
 // own canActivate is replaced for the duration of one call.
-async function decide(metadata: Record<string, unknown>, user?: Principal): Promise<true | string> {
-  const guard = new AccessTokenGuard(
+// The token's record and its client are live: the decisions under test come after.
+function guardWithLiveTokens(): AccessTokenGuard {
+  return new AccessTokenGuard(
     new Reflector(),
     new VerifiedTokenCache(),
     { isActive: async () => true } as unknown as TokenStatusService,
     { findActive: async () => ({}) } as unknown as ClientsService,
   );
+}
+
+async function decide(metadata: Record<string, unknown>, user?: Principal): Promise<true | string> {
+  const guard = guardWithLiveTokens();
   const parent = Object.getPrototypeOf(AccessTokenGuard.prototype) as { canActivate: () => Promise<boolean> };
   const original = parent.canActivate;
   parent.canActivate = async () => true;
@@ -66,12 +71,7 @@ describe(AccessTokenGuard.name, () => {
   });
 
   it('maps passport outcomes to missing and invalid tokens', () => {
-    const guard = new AccessTokenGuard(
-    new Reflector(),
-    new VerifiedTokenCache(),
-    { isActive: async () => true } as unknown as TokenStatusService,
-    { findActive: async () => ({}) } as unknown as ClientsService,
-  );
+    const guard = guardWithLiveTokens();
     expect(() => guard.handleRequest(null, false, new Error('No auth token'))).toThrow(expect.objectContaining({ code: 'TOKEN_MISSING' }));
     const expired = Object.assign(new Error('jwt expired'), { name: 'TokenExpiredError' });
     expect(() => guard.handleRequest(null, false, expired)).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID', detail: 'jwt expired' }));
@@ -79,12 +79,7 @@ describe(AccessTokenGuard.name, () => {
   });
 
   it('lets an internal failure during verification surface as itself, not as a 401', () => {
-    const guard = new AccessTokenGuard(
-      new Reflector(),
-      new VerifiedTokenCache(),
-      { isActive: async () => true } as unknown as TokenStatusService,
-      { findActive: async () => ({}) } as unknown as ClientsService,
-    );
+    const guard = guardWithLiveTokens();
     const failure = new Error('connect ECONNREFUSED 127.0.0.1:5432');
     expect(() => guard.handleRequest(null, false, failure)).toThrow(failure);
   });

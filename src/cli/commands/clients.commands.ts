@@ -1,18 +1,10 @@
 import type { RegisteredClient } from '../../oidc/client.js';
 import { ClientsService } from '../../oidc/clients.service.js';
+import { ClientResponse } from '../../oidc/dto/client.response.js';
 import { optionalString, requirePositional, requireString, stringList, type CliCommand } from '../cli-command.js';
 
 function describe(client: RegisteredClient): Record<string, unknown> {
-  return {
-    clientId: client.clientId,
-    name: client.name,
-    tenant: client.tenantSlug,
-    type: client.confidential ? 'confidential' : 'public',
-    grantTypes: client.grantTypes,
-    scopes: client.scopes,
-    redirectUris: client.redirectUris,
-    createdAt: client.createdAt.toISOString(),
-  };
+  return { ...ClientResponse.from(client) };
 }
 
 export const createClientCommand: CliCommand = {
