@@ -32,7 +32,7 @@ export async function clientWithToken(
 }
 
 export function api(testApp: TestApp, token?: string) {
-  const agent = request(testApp.baseUrl);
+  const agent = request(testApp.url);
   const withAuth = <T extends request.Test>(test: T): T => (token ? test.set('Authorization', `Bearer ${token}`) : test);
   return {
     get: (path: string) => withAuth(agent.get(path)),

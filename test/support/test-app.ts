@@ -12,7 +12,10 @@ export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
   database: TestDatabase;
+  /** PUBLIC_URL: the issuer and audience are derived from it. */
   baseUrl: string;
+  /** Where this instance listens (differs from baseUrl for a second instance behind one PUBLIC_URL). */
+  url: string;
   /** Every JSON log line the app wrote. */
   logs: string[];
   close(): Promise<void>;
@@ -56,6 +59,7 @@ export async function startTestApp(env: Record<string, string> = {}, database?: 
     config,
     database: ownDatabase,
     baseUrl: config.server.publicUrl,
+    url: `http://127.0.0.1:${port}`,
     logs,
     async close() {
       await app.close();
