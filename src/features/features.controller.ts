@@ -15,12 +15,7 @@ export class FeaturesController {
   @ApiCreatedResponse({ type: FeatureResponse })
   @ApiConflictResponse({ description: 'The key is taken' })
   async createFeature(@Body() body: CreateFeatureDto): Promise<FeatureResponse> {
-    const feature = await this.features.createFeature({
-      key: body.key,
-      description: body.description ?? '',
-      defaultEnabled: body.defaultEnabled ?? false,
-    });
-    return FeatureResponse.from(feature);
+    return FeatureResponse.from(await this.features.createFeature(body));
   }
 
   @Get()

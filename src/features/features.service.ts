@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ExpiringCache } from '../infra/cache/expiring-cache.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
+import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { TenantAccessService } from '../tenants/tenant-access.service.js';
 import { FEATURE_KEY_PATTERN, type Feature, type TenantFeatureState } from './feature.js';
 import { FeaturesError } from './features.errors.js';
 import { FeaturesRepository } from './features.repository.js';
@@ -33,6 +35,7 @@ export class FeaturesService {
     private readonly catalogue: FeaturesRepository,
     private readonly tenantFeatures: TenantFeaturesRepository,
     private readonly changes: ChangeBus,
+    private readonly access: TenantAccessService,
   ) {
     changes.subscribe('feature', () => this.catalogueCache.clear());
     changes.subscribe('tenant-feature', (tenantId) => this.overridesCache.delete(tenantId));
@@ -42,7 +45,8 @@ export class FeaturesService {
     });
   }
 
-  async createFeature(feature: Omit<Feature, 'createdAt'>): Promise<Feature> {
+  async createFeature(input: { key: string; description?: string; defaultEnabled?: boolean }): Promise<Feature> {
+    const feature = { key: input.key, description: input.description ?? '', defaultEnabled: input.defaultEnabled ?? false };
     const created = await this.catalogue.create(feature);
     if (!created) throw new FeaturesError('FEATURE_KEY_TAKEN', `A feature with key "${feature.key}" already exists.`);
     await this.changes.publish({ topic: 'feature', key: created.key });
@@ -73,6 +77,26 @@ export class FeaturesService {
     const override = await this.tenantFeatures.set(tenant, key, enabled);
     await this.changes.publish({ topic: 'tenant-feature', key: tenant.id });
     return effectiveState(feature, override);
+  }
+
+  /** The flags of a tenant the caller may act on (see TenantAccessService). */
+  async listFeaturesFor(principal: Principal, slug: string): Promise<{ tenant: Tenant; states: TenantFeatureState[] }> {
+    const tenant = await this.access.resolve(principal, slug);
+    return { tenant, states: await this.listTenantFeatures(tenant) };
+  }
+
+  /** The flags of the caller's own tenant (GET /me/features). */
+  async listOwnFeatures(principal: Principal): Promise<{ tenant: Tenant; states: TenantFeatureState[] }> {
+    const tenant = await this.access.resolveOwn(principal);
+    return { tenant, states: await this.listTenantFeatures(tenant) };
+  }
+
+  async getFeatureFor(principal: Principal, slug: string, key: string): Promise<TenantFeatureState> {
+    return this.getTenantFeature(await this.access.resolve(principal, slug), key);
+  }
+
+  async setFeatureFor(principal: Principal, slug: string, key: string, enabled: boolean): Promise<TenantFeatureState> {
+    return this.setTenantFeature(await this.access.resolve(principal, slug), key, enabled);
   }
 
   private async requireFeature(key: string): Promise<Feature> {

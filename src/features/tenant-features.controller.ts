@@ -2,7 +2,6 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { TenantAccessService } from '../tenants/tenant-access.service.js';
 import { SetTenantFeatureDto } from './dto/set-tenant-feature.dto.js';
 import { TenantFeatureListResponse, TenantFeatureResponse } from './dto/feature.response.js';
 import { FeaturesService } from './features.service.js';
@@ -10,18 +9,14 @@ import { FeaturesService } from './features.service.js';
 @ApiTags('features')
 @Controller('api/v1')
 export class TenantFeaturesController {
-  constructor(
-    private readonly features: FeaturesService,
-    private readonly access: TenantAccessService,
-  ) {}
+  constructor(private readonly features: FeaturesService) {}
 
   @Get('tenants/:slug/features')
   @RequireScopes('features:read')
   @ApiOkResponse({ type: TenantFeatureListResponse, description: "The tenant's effective flags" })
   @ApiNotFoundResponse({ description: 'No such tenant, or not one this token may see' })
   async listTenantFeatures(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<TenantFeatureListResponse> {
-    const tenant = await this.access.resolve(principal, slug);
-    return { tenant: tenant.slug, items: (await this.features.listTenantFeatures(tenant)).map(TenantFeatureResponse.from) };
+    return TenantFeatureResponse.list(await this.features.listFeaturesFor(principal, slug));
   }
 
   @Get('tenants/:slug/features/:key')
@@ -33,8 +28,7 @@ export class TenantFeaturesController {
     @Param('slug') slug: string,
     @Param('key') key: string,
   ): Promise<TenantFeatureResponse> {
-    const tenant = await this.access.resolve(principal, slug);
-    return TenantFeatureResponse.from(await this.features.getTenantFeature(tenant, key));
+    return TenantFeatureResponse.from(await this.features.getFeatureFor(principal, slug, key));
   }
 
   @Put('tenants/:slug/features/:key')
@@ -47,8 +41,7 @@ export class TenantFeaturesController {
     @Param('key') key: string,
     @Body() body: SetTenantFeatureDto,
   ): Promise<TenantFeatureResponse> {
-    const tenant = await this.access.resolve(principal, slug);
-    return TenantFeatureResponse.from(await this.features.setTenantFeature(tenant, key, body.enabled));
+    return TenantFeatureResponse.from(await this.features.setFeatureFor(principal, slug, key, body.enabled));
   }
 
   @Get('me/features')
@@ -56,7 +49,6 @@ export class TenantFeaturesController {
   @ApiOkResponse({ type: TenantFeatureListResponse, description: "The effective flags of the token's tenant" })
   @ApiNotFoundResponse({ description: 'The token is not bound to a tenant' })
   async listMyFeatures(@CurrentPrincipal() principal: Principal): Promise<TenantFeatureListResponse> {
-    const tenant = await this.access.resolveOwn(principal);
-    return { tenant: tenant.slug, items: (await this.features.listTenantFeatures(tenant)).map(TenantFeatureResponse.from) };
+    return TenantFeatureResponse.list(await this.features.listOwnFeatures(principal));
   }
 }

@@ -27,6 +27,10 @@ export class TenantFeatureResponse {
   static from(state: TenantFeatureState): TenantFeatureResponse {
     return { ...state, updatedAt: state.updatedAt?.toISOString() ?? null };
   }
+
+  static list({ tenant, states }: { tenant: { slug: string }; states: TenantFeatureState[] }): TenantFeatureListResponse {
+    return { tenant: tenant.slug, items: states.map(TenantFeatureResponse.from) };
+  }
 }
 
 export class TenantFeatureListResponse {
