@@ -16,7 +16,8 @@ function toClient(row: ClientWithTenant): StoredClient {
     name: row.name,
     tenantId: row.tenantId,
     tenantSlug: row.tenant?.slug ?? null,
-    tenantActive: row.tenant ? row.tenant.status === 'active' : true,
+    // Fail closed: a tenant client whose tenant cannot be read is not active (never a platform client).
+    tenantActive: row.tenantId === null ? true : row.tenant?.status === 'active',
     confidential: row.secretHash !== null,
     secretHash: row.secretHash,
     grantTypes: row.grantTypes as GrantType[],

@@ -15,6 +15,8 @@ import { carriesTokenParameter, mapUserTokensToRecords } from './structured-toke
 
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
 export function toProviderMetadata(client: StoredClient): AdapterPayload {
+  // A tenant client without its tenant's claims would mint platform tokens.
+  if (client.tenantId !== null && !client.tenantSlug) throw new Error(`client ${client.clientId} has a tenant id but no tenant`);
   const usesCode = client.grantTypes.includes('authorization_code');
   return {
     client_id: client.clientId,
