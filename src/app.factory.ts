@@ -12,7 +12,9 @@ import { createRequestLogger } from './infra/logging/request-logging.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
 import { OidcService } from './oidc/oidc.service.js';
 import { TokenRateLimiter } from './infra/http/token-rate-limiter.js';
-import { TenantsService } from './tenants/tenants.service.js';
+import { TenantMigrationsService } from './tenants/tenant-migrations.service.js';
+import { TenantMoveService } from './tenants/tenant-move.service.js';
+import { TenantRemovalService } from './tenants/tenant-removal.service.js';
 
 /**
  * Builds the whole app, ready to listen: used by main.ts and by the e2e tests,
@@ -34,11 +36,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const database = app.get(DatabaseService);
   await database.migrateControlPlane();
-  const tenantMigrations = await app.get(TenantsService).migrateAll();
-  if (tenantMigrations.failed.length > 0) {
-    throw new Error(`tenant migrations failed for: ${tenantMigrations.failed.map((failure) => failure.slug).join(', ')}`);
-  }
+  // A tenant schema that fails to migrate is logged and left behind; the
+  // other tenants, and the service, go on (see TenantMigrationsService).
+  await app.get(TenantMigrationsService).migrateAll();
   database.markMigrated();
+  await app.get(TenantRemovalService).finishInterrupted();
+  await app.get(TenantMoveService).finishInterrupted();
   await app.get(ChangeBus).listen();
 
   const oidc = app.get(OidcService);

@@ -9,6 +9,8 @@ export interface CommandInput {
   options: Record<string, string | boolean | string[] | undefined>;
   /** Standard input, for commands that read secrets from it. */
   stdin?: string;
+  /** Set when stderr is a terminal and output is not --json: redraws one status line. */
+  progress?: (line: string) => void;
 }
 
 export interface CommandResult {

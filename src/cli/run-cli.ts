@@ -8,7 +8,14 @@ import { UsageError, type CliCommand, type CommandResult } from './cli-command.j
 import { createClientCommand, deleteClientCommand, listClientsCommand } from './commands/clients.commands.js';
 import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
 import { migrateCommand } from './commands/migrate.command.js';
-import { createTenantCommand, listTenantsCommand } from './commands/tenants.commands.js';
+import {
+  createTenantCommand,
+  deleteTenantCommand,
+  listTenantsCommand,
+  moveTenantCommand,
+  resumeTenantCommand,
+  suspendTenantCommand,
+} from './commands/tenants.commands.js';
 import { createUserCommand } from './commands/users.commands.js';
 import { pino } from 'pino';
 import { CliModule } from './cli.module.js';
@@ -17,6 +24,10 @@ export const COMMANDS: CliCommand[] = [
   migrateCommand,
   createTenantCommand,
   listTenantsCommand,
+  suspendTenantCommand,
+  resumeTenantCommand,
+  moveTenantCommand,
+  deleteTenantCommand,
   createClientCommand,
   listClientsCommand,
   deleteClientCommand,
@@ -31,6 +42,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Reads all of standard input (only called by commands that need it). */
   readStdin?: () => Promise<string>;
+  /** True when stderr is a terminal: long commands then draw a progress line there. */
+  stderrIsTerminal?: boolean;
 }
 
 function help(): string {
@@ -60,10 +73,38 @@ async function execute(command: CliCommand, config: AppConfig, args: string[], i
   try {
     await app.get(DatabaseService).migrateControlPlane();
     const stdin = command.options && 'password-stdin' in command.options && (parsed.values as Record<string, unknown>)['password-stdin'] ? await io.readStdin?.() : undefined;
-    return await command.run(app, { positionals: parsed.positionals, options: parsed.values, stdin });
+    const progress = io.stderrIsTerminal && !parsed.values.json ? terminalProgress(io) : undefined;
+    try {
+      return await command.run(app, { positionals: parsed.positionals, options: parsed.values, stdin, progress: progress?.draw });
+    } finally {
+      progress?.end();
+    }
   } finally {
     await app.close();
   }
+}
+
+/** One status line on stderr, redrawn in place at most ten times a second. */
+function terminalProgress(io: CliIo): { draw: (line: string) => void; end: () => void } {
+  let last = 0;
+  let pending: string | undefined;
+  let drawn = false;
+  const write = (line: string): void => {
+    io.stderr(`\r\x1b[2K${line}`);
+    drawn = true;
+    pending = undefined;
+    last = Date.now();
+  };
+  return {
+    draw: (line) => {
+      if (Date.now() - last >= 100) write(line);
+      else pending = line;
+    },
+    end: () => {
+      if (pending !== undefined) write(pending);
+      if (drawn) io.stderr('\n');
+    },
+  };
 }
 
 /** Runs one operator command; returns the exit code. In-process, so tests drive it directly. */
@@ -85,6 +126,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(json ? JSON.stringify(result.json) + '\n' : result.text + '\n');
     return 0;
   } catch (error) {
+    // A command that did part of its work (migrate with a failed tenant) still reports it.
+    const partial = (error as { result?: CommandResult } | null)?.result;
+    if (partial) io.stdout(json ? JSON.stringify(partial.json) + '\n' : partial.text + '\n');
     const nodeCode = (error as { code?: unknown } | null)?.code;
     if (error instanceof UsageError || (typeof nodeCode === 'string' && nodeCode.startsWith('ERR_PARSE_ARGS'))) {
       return fail(2, `${(error as Error).message}\nusage: npm run cli -- ${command.usage}`);

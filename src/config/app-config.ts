@@ -77,6 +77,24 @@ export class OperationsConfig {
   ) {}
 }
 
+export const TENANT_PLACEMENT_VALUES = ['isolated', 'pooled'] as const;
+
+/** How tenants are placed and maintained. */
+export class TenancyConfig {
+  constructor(
+    /** Placement of a tenant created without one. */
+    readonly defaultPlacement: (typeof TENANT_PLACEMENT_VALUES)[number] = 'isolated',
+    /** Tenant schemas migrated at once (each holds one pooled connection). */
+    readonly migrationConcurrency = 4,
+    /**
+     * How long a moved tenant's old copy is kept before removal: longer than
+     * any instance may route by a cached placement (10 s), so a read that
+     * raced the switch still finds its data.
+     */
+    readonly moveGraceSeconds = 12,
+  ) {}
+}
+
 export class AppConfig {
   constructor(
     readonly server: ServerConfig,
@@ -85,6 +103,7 @@ export class AppConfig {
     readonly tokens: TokenConfig,
     readonly operations: OperationsConfig,
     readonly logLevel: LogLevel,
+    readonly tenancy: TenancyConfig = new TenancyConfig(),
   ) {}
 }
 
@@ -197,5 +216,18 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       readInteger(env, 'TOKEN_RATE_LIMIT', 600, 0, 1_000_000),
     ),
     logLevel,
+    readTenancy(env),
+  );
+}
+
+function readTenancy(env: Environment): TenancyConfig {
+  const placement = env.TENANT_PLACEMENT || 'isolated';
+  if (!(TENANT_PLACEMENT_VALUES as readonly string[]).includes(placement)) {
+    throw new ConfigError(`TENANT_PLACEMENT must be one of ${TENANT_PLACEMENT_VALUES.join(', ')}, got "${placement}"`);
+  }
+  return new TenancyConfig(
+    placement as TenancyConfig['defaultPlacement'],
+    readInteger(env, 'TENANT_MIGRATION_CONCURRENCY', 4, 1, 64),
+    readInteger(env, 'TENANT_MOVE_GRACE', 12, 0, 3600),
   );
 }

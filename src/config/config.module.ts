@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig, DatabaseConfig, OperationsConfig, SecurityConfig, ServerConfig, TokenConfig } from './app-config.js';
+import { AppConfig, DatabaseConfig, OperationsConfig, SecurityConfig, ServerConfig, TenancyConfig, TokenConfig } from './app-config.js';
 
 /** Provides the validated configuration and each of its concerns as injectable classes. */
 @Global()
@@ -15,8 +15,9 @@ export class ConfigModule {
         { provide: SecurityConfig, useValue: config.security },
         { provide: TokenConfig, useValue: config.tokens },
         { provide: OperationsConfig, useValue: config.operations },
+        { provide: TenancyConfig, useValue: config.tenancy },
       ],
-      exports: [AppConfig, ServerConfig, DatabaseConfig, SecurityConfig, TokenConfig, OperationsConfig],
+      exports: [AppConfig, ServerConfig, DatabaseConfig, SecurityConfig, TokenConfig, OperationsConfig, TenancyConfig],
     };
   }
 }

@@ -14,7 +14,7 @@ function effectiveState(feature: Feature, override: TenantFeatureOverride | null
     key: feature.key,
     description: feature.description,
     enabled: override ? override.enabled : feature.defaultEnabled,
-    source: override ? 'tenant' : 'default',
+    source: override && override.origin === 'override' ? 'tenant' : 'default',
     updatedAt: override?.updatedAt ?? null,
   };
 }

@@ -30,6 +30,7 @@ export class TenantAccessService {
   }
 
   private requireActive(tenant: Tenant): Tenant {
+    if (tenant.status === 'deleting') throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${tenant.slug}".`);
     if (tenant.status !== 'active') throw new TenantsError('TENANT_SUSPENDED', `Tenant "${tenant.slug}" is ${tenant.status}.`);
     return tenant;
   }

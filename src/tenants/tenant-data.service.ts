@@ -1,20 +1,40 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as TenantPrismaClient } from '../generated/tenant/client.js';
+import { PrismaClient as TenantPrismaClient, type Prisma } from '../generated/tenant/client.js';
 import { LruCache } from '../infra/cache/lru-cache.js';
 import { DatabaseService } from '../infra/database/database.service.js';
-import type { Tenant } from './tenant.js';
+import { CONTROL_SCHEMA, POOLED_ROLE, quoteSchema, TENANT_ID_SETTING } from '../infra/database/schema-names.js';
+import { tenantDataLockKey } from './tenant-locks.js';
+import type { Tenant, TenantPlacement } from './tenant.js';
+import { TenantsError } from './tenants.errors.js';
 
-export type { TenantPrismaClient };
+/** What a repository works with: the same Prisma API on either placement. */
+export type TenantDatabase = Prisma.TransactionClient;
 
 // Measured: ~0.35 MB per connected client, so clients are cached with a bound
-// rather than one kept per tenant forever.
+// rather than one kept per tenant forever. Pooled tenants share one client.
 const CLIENT_CACHE_CAPACITY = 256;
+// A write waits for a tenant move's copy (held under the tenant's lock).
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
+const MAX_ROUTING_RETRIES = 3;
+
+type Routing = Pick<Tenant, 'id' | 'slug' | 'placement' | 'schemaName'>;
+
+class RoutingChanged extends Error {
+  constructor(readonly routing: Routing) {
+    super('tenant routing changed');
+  }
+}
 
 /**
- * Prisma clients for tenant schemas. Prisma cannot switch schema per query,
- * so each schema gets its own client over the one shared pg.Pool; the
- * adapter qualifies every generated query with the schema name.
+ * The only way into tenant data. Repositories hand it a tenant and a unit of
+ * work; it picks the schema from the tenant's placement:
+ * - isolated: the tenant's own schema, through a Prisma client for it;
+ * - pooled: the shared schema, inside a transaction that switches to a role
+ *   row-level security applies to and names the tenant, so even a query that
+ *   forgot its tenant filter sees only that tenant's rows.
+ * Writes also take the tenant's data lock (shared) and re-read its routing,
+ * so a write never lands in a copy a move has just left behind.
  */
 @Injectable()
 export class TenantDataService implements OnApplicationShutdown {
@@ -24,13 +44,25 @@ export class TenantDataService implements OnApplicationShutdown {
 
   constructor(private readonly database: DatabaseService) {}
 
-  clientFor(tenant: Pick<Tenant, 'schemaName'>): TenantPrismaClient {
-    let client = this.clients.get(tenant.schemaName);
-    if (!client) {
-      client = new TenantPrismaClient({ adapter: new PrismaPg(this.database.pool, { schema: tenant.schemaName }) });
-      this.clients.set(tenant.schemaName, client);
+  read<T>(tenant: Routing, work: (db: TenantDatabase) => Promise<T>): Promise<T> {
+    const client = this.clientFor(tenant.schemaName);
+    if (tenant.placement === 'isolated') return work(client);
+    return client.$transaction(async (tx) => {
+      await this.actAsPooledTenant(tx, tenant.id);
+      return work(tx);
+    }, TRANSACTION_OPTIONS);
+  }
+
+  async write<T>(tenant: Routing, work: (db: TenantDatabase) => Promise<T>): Promise<T> {
+    let routing = tenant;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.writeOnce(routing, work);
+      } catch (error) {
+        if (!(error instanceof RoutingChanged) || attempt >= MAX_ROUTING_RETRIES) throw error;
+        routing = error.routing;
+      }
     }
-    return client;
   }
 
   get cachedClients(): number {
@@ -39,5 +71,38 @@ export class TenantDataService implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.clients.clear();
+  }
+
+  private writeOnce<T>(routing: Routing, work: (db: TenantDatabase) => Promise<T>): Promise<T> {
+    return this.clientFor(routing.schemaName).$transaction(async (tx) => {
+      // Two statements: the routing read must take its snapshot after the lock is granted.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${tenantDataLockKey(routing.id)}::bigint)`;
+      const rows = await tx.$queryRawUnsafe<{ slug: string; placement: TenantPlacement; schema_name: string; status: string }[]>(
+        `SELECT "slug", "placement", "schema_name", "status" FROM ${quoteSchema(CONTROL_SCHEMA)}."tenants" WHERE "id" = $1::uuid`,
+        routing.id,
+      );
+      const current = rows[0];
+      if (!current || current.status === 'deleting') {
+        throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${routing.slug}".`);
+      }
+      if (current.schema_name !== routing.schemaName || current.placement !== routing.placement) {
+        throw new RoutingChanged({ id: routing.id, slug: current.slug, placement: current.placement, schemaName: current.schema_name });
+      }
+      if (routing.placement === 'pooled') await this.actAsPooledTenant(tx, routing.id);
+      return work(tx);
+    }, TRANSACTION_OPTIONS);
+  }
+
+  private async actAsPooledTenant(tx: TenantDatabase, tenantId: string): Promise<void> {
+    await tx.$executeRaw`SELECT set_config('role', ${POOLED_ROLE}, true), set_config(${TENANT_ID_SETTING}, ${tenantId}, true)`;
+  }
+
+  private clientFor(schemaName: string): TenantPrismaClient {
+    let client = this.clients.get(schemaName);
+    if (!client) {
+      client = new TenantPrismaClient({ adapter: new PrismaPg(this.database.pool, { schema: schemaName }) });
+      this.clients.set(schemaName, client);
+    }
+    return client;
   }
 }

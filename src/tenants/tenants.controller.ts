@@ -1,18 +1,33 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators.js';
 import { CreateTenantDto } from './dto/create-tenant.dto.js';
-import { TenantListResponse, TenantResponse } from './dto/tenant.response.js';
+import { ListTenantsQueryDto, MoveTenantDto } from './dto/tenant-requests.dto.js';
+import { TenantListResponse, TenantMoveResponse, TenantResponse } from './dto/tenant.response.js';
+import { TenantMoveService } from './tenant-move.service.js';
+import { TenantRemovalService } from './tenant-removal.service.js';
 import { TenantsService } from './tenants.service.js';
 
 @ApiTags('tenants')
 @Controller('api/v1/tenants')
 export class TenantsController {
-  constructor(private readonly tenants: TenantsService) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly moves: TenantMoveService,
+    private readonly removals: TenantRemovalService,
+  ) {}
 
   @Post()
   @RequireScopes('tenants:write', { platformOnly: true })
-  @ApiCreatedResponse({ type: TenantResponse, description: 'The tenant, its schema and migrations are created' })
+  @ApiCreatedResponse({ type: TenantResponse, description: 'The tenant, its data and its catalogue defaults are created' })
   @ApiConflictResponse({ description: 'The slug is taken' })
   async createTenant(@Body() body: CreateTenantDto): Promise<TenantResponse> {
     return TenantResponse.from(await this.tenants.create(body));
@@ -20,9 +35,10 @@ export class TenantsController {
 
   @Get()
   @RequireScopes('tenants:read', { platformOnly: true })
+  @ApiOperation({ summary: 'Tenants by slug, a page at a time, filtered by placement and status' })
   @ApiOkResponse({ type: TenantListResponse })
-  async listTenants(): Promise<TenantListResponse> {
-    return { items: (await this.tenants.list()).map(TenantResponse.from) };
+  async listTenants(@Query() query: ListTenantsQueryDto): Promise<TenantListResponse> {
+    return TenantListResponse.from(await this.tenants.page(query));
   }
 
   @Get(':slug')
@@ -30,6 +46,46 @@ export class TenantsController {
   @ApiOkResponse({ type: TenantResponse })
   @ApiNotFoundResponse({ description: 'No such tenant' })
   async getTenant(@Param('slug') slug: string): Promise<TenantResponse> {
-    return TenantResponse.from(await this.tenants.get(slug));
+    return TenantResponse.from(await this.tenants.getFresh(slug));
+  }
+
+  @Post(':slug/suspend')
+  @HttpCode(200)
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiOperation({ summary: "Suspend: the tenant's tokens stop working at once. Idempotent" })
+  @ApiOkResponse({ type: TenantResponse })
+  async suspendTenant(@Param('slug') slug: string): Promise<TenantResponse> {
+    return TenantResponse.from(await this.tenants.suspend(slug));
+  }
+
+  @Post(':slug/resume')
+  @HttpCode(200)
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiOperation({ summary: 'Resume a suspended tenant. Idempotent' })
+  @ApiOkResponse({ type: TenantResponse })
+  async resumeTenant(@Param('slug') slug: string): Promise<TenantResponse> {
+    return TenantResponse.from(await this.tenants.resume(slug));
+  }
+
+  @Post(':slug/move')
+  @HttpCode(200)
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiOperation({
+    summary: "Move the tenant's data to another placement, online",
+    description: 'Writes wait for the moment of the copy; the old copy is removed after a grace period, in the background.',
+  })
+  @ApiOkResponse({ type: TenantMoveResponse })
+  async moveTenant(@Param('slug') slug: string, @Body() body: MoveTenantDto): Promise<TenantMoveResponse> {
+    return TenantMoveResponse.fromMove(await this.moves.move(slug, body.placement, { waitForCleanup: false }));
+  }
+
+  @Delete(':slug')
+  @HttpCode(204)
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiOperation({ summary: 'Delete the tenant: tokens stop, grants revoked, clients and data removed. Safe to retry' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: 'No such tenant' })
+  async deleteTenant(@Param('slug') slug: string): Promise<void> {
+    await this.removals.delete(slug);
   }
 }

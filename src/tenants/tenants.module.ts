@@ -1,13 +1,26 @@
 import { Module } from '@nestjs/common';
 import { TenantAccessService } from './tenant-access.service.js';
 import { TenantDataService } from './tenant-data.service.js';
+import { TenantMigrationsService } from './tenant-migrations.service.js';
+import { TenantMoveService } from './tenant-move.service.js';
+import { TenantRemovalService } from './tenant-removal.service.js';
+import { TenantStorageRepository } from './tenant-storage.repository.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantsRepository } from './tenants.repository.js';
 import { TenantsService } from './tenants.service.js';
 
 @Module({
   controllers: [TenantsController],
-  providers: [TenantsRepository, TenantsService, TenantAccessService, TenantDataService],
-  exports: [TenantsService, TenantAccessService, TenantDataService],
+  providers: [
+    TenantsRepository,
+    TenantStorageRepository,
+    TenantsService,
+    TenantAccessService,
+    TenantDataService,
+    TenantMigrationsService,
+    TenantMoveService,
+    TenantRemovalService,
+  ],
+  exports: [TenantsService, TenantAccessService, TenantDataService, TenantMigrationsService, TenantMoveService, TenantRemovalService],
 })
 export class TenantsModule {}

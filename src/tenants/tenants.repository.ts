@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Tenant as TenantRow } from '../generated/control/client.js';
+import type { Prisma, Tenant as TenantRow } from '../generated/control/client.js';
 import { DatabaseService } from '../infra/database/database.service.js';
-import { applyMigrationsInTransaction, type Migration } from '../infra/database/migrator.js';
-import { CONTROL_SCHEMA, quoteSchema } from '../infra/database/schema-names.js';
 import type { Tenant, TenantPlacement, TenantStatus } from './tenant.js';
 
-function toTenant(row: TenantRow): Tenant {
+export function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
     slug: row.slug,
@@ -13,18 +11,20 @@ function toTenant(row: TenantRow): Tenant {
     placement: row.placement as TenantPlacement,
     schemaName: row.schemaName,
     status: row.status as TenantStatus,
+    retiredSchema: row.retiredSchema,
     createdAt: row.createdAt,
   };
 }
 
-export interface NewTenant {
-  id: string;
-  slug: string;
-  name: string;
-  placement: TenantPlacement;
-  schemaName: string;
+export interface TenantQuery {
+  placement?: TenantPlacement;
+  status?: TenantStatus;
+  /** Keyset pagination: slugs after this one. */
+  after?: string;
+  limit: number;
 }
 
+/** The tenant registry in the control plane. */
 @Injectable()
 export class TenantsRepository {
   constructor(private readonly database: DatabaseService) {}
@@ -39,41 +39,29 @@ export class TenantsRepository {
     return row ? toTenant(row) : undefined;
   }
 
-  async list(): Promise<Tenant[]> {
-    const rows = await this.database.control.tenant.findMany({ orderBy: { slug: 'asc' } });
+  async find(query: TenantQuery): Promise<Tenant[]> {
+    const where: Prisma.TenantWhereInput = {
+      ...(query.placement ? { placement: query.placement } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.after !== undefined ? { slug: { gt: query.after } } : {}),
+    };
+    const rows = await this.database.control.tenant.findMany({ where, orderBy: { slug: 'asc' }, take: query.limit });
     return rows.map(toTenant);
   }
 
-  /**
-   * Registers the tenant and creates its schema with every tenant migration in
-   * ONE transaction: a failure anywhere leaves neither a row nor a schema.
-   * Returns undefined when the slug is taken (checked under the slug's lock,
-   * so two concurrent creations of one slug cannot both win).
-   */
-  async createWithSchema(tenant: NewTenant, migrations: Migration[]): Promise<Tenant | undefined> {
-    const client = await this.database.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tenantry:tenant:${tenant.slug}`]);
-      const control = quoteSchema(CONTROL_SCHEMA);
-      const existing = await client.query(`SELECT 1 FROM ${control}."tenants" WHERE "slug" = $1`, [tenant.slug]);
-      if (existing.rowCount) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
-      const { rows } = await client.query<{ created_at: Date }>(
-        `INSERT INTO ${control}."tenants" ("id", "slug", "name", "placement", "schema_name", "status", "updated_at")
-         VALUES ($1, $2, $3, $4, $5, 'active', now()) RETURNING "created_at"`,
-        [tenant.id, tenant.slug, tenant.name, tenant.placement, tenant.schemaName],
-      );
-      await applyMigrationsInTransaction(client, tenant.schemaName, migrations);
-      await client.query('COMMIT');
-      return { ...tenant, status: 'active', createdAt: rows[0]!.created_at };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  async count(query: Omit<TenantQuery, 'after' | 'limit'>): Promise<number> {
+    return this.database.control.tenant.count({
+      where: { ...(query.placement ? { placement: query.placement } : {}), ...(query.status ? { status: query.status } : {}) },
+    });
+  }
+
+  /** Moves between statuses only from the ones listed; undefined when the tenant is in none of them. */
+  async setStatus(id: string, to: TenantStatus, from: TenantStatus[]): Promise<Tenant | undefined> {
+    const { count } = await this.database.control.tenant.updateMany({ where: { id, status: { in: from } }, data: { status: to } });
+    return count > 0 ? this.findById(id) : undefined;
+  }
+
+  async withRetiredSchema(): Promise<Tenant[]> {
+    return (await this.database.control.tenant.findMany({ where: { retiredSchema: { not: null } } })).map(toTenant);
   }
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { TenancyConfig } from '../config/app-config.js';
 import { ExpiringCache } from '../infra/cache/expiring-cache.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
-import { loadMigrations, migrateSchema, type Migration, type MigrationResult } from '../infra/database/migrator.js';
-import { DatabaseService } from '../infra/database/database.service.js';
+import { loadMigrations, type Migration } from '../infra/database/migrator.js';
+import { POOLED_SCHEMA } from '../infra/database/schema-names.js';
 import { tenantMigrationsDirectory } from '../infra/project-paths.js';
 import { isValidTenantSlug, tenantSchemaName } from './tenant-slug.js';
-import type { Tenant, TenantPlacement } from './tenant.js';
+import { TenantStorageRepository } from './tenant-storage.repository.js';
+import type { Tenant, TenantPlacement, TenantStatus } from './tenant.js';
 import { TenantsError } from './tenants.errors.js';
 import { TenantsRepository } from './tenants.repository.js';
 
@@ -16,24 +18,52 @@ export interface CreateTenantCommand {
   placement?: TenantPlacement;
 }
 
-export interface TenantMigrationSummary {
-  done: number;
-  failed: { slug: string; error: string }[];
-  applied: MigrationResult[];
+export interface TenantPageQuery {
+  placement?: TenantPlacement;
+  status?: TenantStatus;
+  cursor?: string;
+  limit?: number;
 }
 
+export interface TenantPage {
+  items: Tenant[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Tenants matching the filter, all pages together. */
+  total: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/** The schema a tenant of this placement keeps its data in. */
+export function schemaFor(slug: string, placement: TenantPlacement): string {
+  return placement === 'pooled' ? POOLED_SCHEMA : tenantSchemaName(slug);
+}
+
+export function encodeCursor(slug: string): string {
+  return Buffer.from(slug, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const slug = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!isValidTenantSlug(slug)) throw new TenantsError('TENANT_QUERY_INVALID', 'cursor is not one this API returned.');
+  return slug;
+}
+
+/** The tenant registry: creation, lookup (cached, every request routes through it) and suspension. */
 @Injectable()
 export class TenantsService {
   private readonly logger = new Logger(TenantsService.name);
-  private readonly migrations: Migration[] = loadMigrations(tenantMigrationsDirectory);
-  // Every API request resolves its tenant; the registry changes rarely.
+  readonly migrations: Migration[] = loadMigrations(tenantMigrationsDirectory);
   private readonly bySlug = new ExpiringCache<string, Tenant | null>(10_000, 10_000);
   private readonly byId = new ExpiringCache<string, Tenant | null>(10_000, 10_000);
 
   constructor(
     private readonly repository: TenantsRepository,
-    private readonly database: DatabaseService,
+    private readonly storage: TenantStorageRepository,
     private readonly changes: ChangeBus,
+    private readonly tenancy: TenancyConfig,
   ) {
     const clear = (): void => {
       this.bySlug.clear();
@@ -47,19 +77,20 @@ export class TenantsService {
     if (!isValidTenantSlug(command.slug)) {
       throw new TenantsError('TENANT_SLUG_INVALID', 'A slug is 1 to 40 lowercase letters, digits or inner hyphens.');
     }
-    const created = await this.repository.createWithSchema(
+    const placement = command.placement ?? this.tenancy.defaultPlacement;
+    const created = await this.storage.create(
       {
         id: randomUUID(),
         slug: command.slug,
         name: command.name?.trim() || command.slug,
-        placement: command.placement ?? 'isolated',
-        schemaName: tenantSchemaName(command.slug),
+        placement,
+        schemaName: schemaFor(command.slug, placement),
       },
       this.migrations,
     );
     if (!created) throw new TenantsError('TENANT_SLUG_TAKEN', `A tenant with slug "${command.slug}" already exists.`);
     await this.changes.publish({ topic: 'tenant', key: created.id });
-    this.logger.log(`created tenant ${created.slug} (${created.id}) in schema ${created.schemaName}`);
+    this.logger.log(`created tenant ${created.slug} (${created.id}), ${created.placement} in schema ${created.schemaName}`);
     return created;
   }
 
@@ -77,24 +108,58 @@ export class TenantsService {
     return tenant;
   }
 
-  list(): Promise<Tenant[]> {
-    return this.repository.list();
+  /** Uncached: for operations that must see the registry as it is now. */
+  async getFresh(slug: string): Promise<Tenant> {
+    const tenant = isValidTenantSlug(slug) ? await this.repository.findBySlug(slug) : undefined;
+    if (!tenant) throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${slug}".`);
+    return tenant;
   }
 
-  /** Applies pending tenant migrations to every tenant schema; one failure does not stop the others. */
-  async migrateAll(): Promise<TenantMigrationSummary> {
-    const summary: TenantMigrationSummary = { done: 0, failed: [], applied: [] };
-    for (const tenant of await this.repository.list()) {
-      try {
-        const result = await migrateSchema(this.database.pool, tenant.schemaName, this.migrations);
-        summary.done += 1;
-        if (result.applied.length > 0) summary.applied.push(result);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        summary.failed.push({ slug: tenant.slug, error: message });
-        this.logger.error(`tenant ${tenant.slug}: migration failed: ${message}`);
-      }
+  async page(query: TenantPageQuery = {}): Promise<TenantPage> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new TenantsError('TENANT_QUERY_INVALID', `limit must be 1 to ${MAX_PAGE_SIZE}.`);
     }
-    return summary;
+    const filter = { placement: query.placement, status: query.status };
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const [rows, total] = await Promise.all([this.repository.find({ ...filter, after, limit: limit + 1 }), this.repository.count(filter)]);
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.slug) : null, total };
+  }
+
+  /** Every tenant matching the filter (the CLI's listing). */
+  async listAll(filter: Omit<TenantPageQuery, 'cursor' | 'limit'> = {}): Promise<Tenant[]> {
+    const tenants: Tenant[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.page({ ...filter, cursor, limit: MAX_PAGE_SIZE });
+      tenants.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return tenants;
+  }
+
+  /** Tokens of a suspended tenant stop working at once on every instance (ChangeBus). Idempotent. */
+  suspend(slug: string): Promise<Tenant> {
+    return this.changeStatus(slug, 'suspended', ['active', 'suspended']);
+  }
+
+  resume(slug: string): Promise<Tenant> {
+    return this.changeStatus(slug, 'active', ['active', 'suspended']);
+  }
+
+  /** Drops cached lookups here and on every instance. */
+  async announce(tenant: Pick<Tenant, 'id'>): Promise<void> {
+    await this.changes.publish({ topic: 'tenant', key: tenant.id });
+  }
+
+  private async changeStatus(slug: string, to: TenantStatus, from: TenantStatus[]): Promise<Tenant> {
+    const tenant = await this.getFresh(slug);
+    if (tenant.status === to) return tenant;
+    const updated = await this.repository.setStatus(tenant.id, to, from);
+    if (!updated) throw new TenantsError('TENANT_BEING_DELETED', `Tenant "${slug}" is being deleted.`);
+    await this.announce(updated);
+    this.logger.log(`tenant ${slug} is now ${to}`);
+    return updated;
   }
 }

@@ -22,7 +22,7 @@ export class UsersRepository {
   /** Undefined when the email is taken in this tenant. */
   async create(tenant: Tenant, user: NewUser): Promise<User | undefined> {
     try {
-      return await this.data.clientFor(tenant).user.create({ data: { ...user, tenantId: tenant.id }, select: PUBLIC_FIELDS });
+      return await this.data.write(tenant, (db) => db.user.create({ data: { ...user, tenantId: tenant.id }, select: PUBLIC_FIELDS }));
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return undefined;
       throw error;
@@ -30,22 +30,21 @@ export class UsersRepository {
   }
 
   findById(tenant: Tenant, id: string): Promise<User | null> {
-    return this.data.clientFor(tenant).user.findFirst({ where: { tenantId: tenant.id, id }, select: PUBLIC_FIELDS });
+    return this.data.read(tenant, (db) => db.user.findFirst({ where: { tenantId: tenant.id, id }, select: PUBLIC_FIELDS }));
   }
 
   findCredentials(tenant: Tenant, email: string): Promise<(User & { passwordHash: string }) | null> {
-    return this.data.clientFor(tenant).user.findUnique({
-      where: { tenantId_email: { tenantId: tenant.id, email } },
-      select: { ...PUBLIC_FIELDS, passwordHash: true },
-    });
+    return this.data.read(tenant, (db) =>
+      db.user.findUnique({ where: { tenantId_email: { tenantId: tenant.id, email } }, select: { ...PUBLIC_FIELDS, passwordHash: true } }),
+    );
   }
 
   list(tenant: Tenant): Promise<User[]> {
-    return this.data.clientFor(tenant).user.findMany({ where: { tenantId: tenant.id }, select: PUBLIC_FIELDS, orderBy: { email: 'asc' } });
+    return this.data.read(tenant, (db) => db.user.findMany({ where: { tenantId: tenant.id }, select: PUBLIC_FIELDS, orderBy: { email: 'asc' } }));
   }
 
   async delete(tenant: Tenant, id: string): Promise<boolean> {
-    const { count } = await this.data.clientFor(tenant).user.deleteMany({ where: { tenantId: tenant.id, id } });
+    const { count } = await this.data.write(tenant, (db) => db.user.deleteMany({ where: { tenantId: tenant.id, id } }));
     return count > 0;
   }
 }

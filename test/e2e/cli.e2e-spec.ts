@@ -106,9 +106,11 @@ describe('operator CLI', () => {
   });
 
   it('migrates everything and reports what it did', async () => {
-    const result = json(await cli('migrate', '--json'));
-    expect(result).toMatchObject({ control: { applied: [] }, tenants: { failed: [], applied: [] } });
-    expect((result.tenants as { done: number }).done).toBeGreaterThanOrEqual(1);
+    expect(json(await cli('migrate', '--json'))).toMatchObject({ control: { applied: [] }, tenants: { total: 0, done: 0, failed: [] } });
+    // A schema recorded as behind is looked at again, and found complete.
+    const pool = testApp.app.get(DatabaseService).pool;
+    await pool.query("UPDATE tenantry.tenant_schemas SET migration = NULL WHERE schema_name = 'tenants_pooled'");
+    expect(json(await cli('migrate', '--json'))).toMatchObject({ tenants: { total: 1, done: 0, skipped: 1, failed: [] } });
   });
 
   it('rotates the signing key: running instances sign with the new one and keep publishing the old one', async () => {

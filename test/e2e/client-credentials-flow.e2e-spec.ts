@@ -85,8 +85,12 @@ describe('client credentials → tenant → feature → toggle', () => {
     await api(testApp, token).post('/api/v1/features', { key: 'schema-flag' });
     await api(testApp, token).put('/api/v1/tenants/schema-check/features/schema-flag', { enabled: true });
     const pool = testApp.app.get((await import('../../src/infra/database/database.service.js')).DatabaseService).pool;
-    const { rows } = await pool.query('SELECT feature_key, enabled FROM tenant_schema_check.tenant_features');
-    expect(rows).toEqual([{ feature_key: 'schema-flag', enabled: true }]);
+    const { rows } = await pool.query('SELECT feature_key, enabled, origin FROM tenant_schema_check.tenant_features ORDER BY feature_key');
+    // Created with the catalogue's defaults seeded; the toggle is an override.
+    expect(rows).toEqual([
+      { feature_key: 'new-dashboard', enabled: false, origin: 'seed' },
+      { feature_key: 'schema-flag', enabled: true, origin: 'override' },
+    ]);
   });
 
   it('refuses a scope the client was not registered with (invalid_scope)', async () => {

@@ -6,6 +6,9 @@ import { startEmbeddedPostgres } from '../../src/infra/database/embedded-postgre
 import { loadMigrations, migrateSchema, MigrationError, type Migration } from '../../src/infra/database/migrator.js';
 import { DatabaseService } from '../../src/infra/database/database.service.js';
 import { controlMigrationsDirectory, tenantMigrationsDirectory } from '../../src/infra/project-paths.js';
+import { schemasBehind, migrateTenantSchemas } from '../../src/tenants/tenant-schema-migrator.js';
+import { TenantMigrationsService } from '../../src/tenants/tenant-migrations.service.js';
+import { TenantStorageRepository } from '../../src/tenants/tenant-storage.repository.js';
 import { TenantsRepository } from '../../src/tenants/tenants.repository.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -73,9 +76,10 @@ describe('migrations and tenant provisioning', () => {
 
   it('creates a tenant’s row and schema together, or neither', async () => {
     const repository = testApp.app.get(TenantsRepository);
+    const storage = testApp.app.get(TenantStorageRepository);
     const failing: Migration[] = [{ name: '20991231000000_fails', sql: 'SELECT no_such_function();', checksum: 'e'.repeat(64) }];
     await expect(
-      repository.createWithSchema({ id: crypto.randomUUID(), slug: 'half', name: 'half', placement: 'isolated', schemaName: 'tenant_half' }, failing),
+      storage.create({ id: crypto.randomUUID(), slug: 'half', name: 'half', placement: 'isolated', schemaName: 'tenant_half' }, failing),
     ).rejects.toThrow();
     expect(await repository.findBySlug('half')).toBeUndefined();
     expect(await schemaExists('tenant_half')).toBe(false);
@@ -92,16 +96,69 @@ describe('migrations and tenant provisioning', () => {
     expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { code: 'TENANT_SLUG_TAKEN' } });
   });
 
-  it('migrates every tenant schema and reports the summary', async () => {
+  it('repairs a schema recorded as behind, and leaves up-to-date ones alone', async () => {
     const tenants = testApp.app.get(TenantsService);
     await tenants.create({ slug: 'summary-a' });
     await pool.query(
-      "DROP TABLE tenant_summary_a.tenant_features; DELETE FROM tenant_summary_a._prisma_migrations WHERE migration_name = '20261121000000_init'",
+      `DROP TABLE tenant_summary_a.tenant_features;
+       DELETE FROM tenant_summary_a._prisma_migrations
+         WHERE migration_name IN ('20261121000000_init', '20261121020000_feature_state_origin');
+       UPDATE tenantry.tenant_schemas SET migration = NULL WHERE schema_name = 'tenant_summary_a'`,
     );
-    const summary = await tenants.migrateAll();
-    expect(summary.failed).toEqual([]);
-    expect(summary.applied).toEqual([{ schema: 'tenant_summary_a', applied: ['20261121000000_init'] }]);
-    expect(summary.done).toBe((await tenants.list()).length);
+    const summary = await testApp.app.get(TenantMigrationsService).migrateAll();
+    expect(summary).toMatchObject({ total: 1, done: 1, skipped: 0, failed: 0, failures: [] });
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM tenant_summary_a._prisma_migrations");
+    expect(rows[0].n).toBe(tenantMigrations.length);
+    expect((await testApp.app.get(TenantMigrationsService).migrateAll()).total).toBe(0);
+  });
+
+  describe('a new migration across every tenant schema', () => {
+    const extra: Migration[] = [
+      ...tenantMigrations,
+      { name: '20991231000000_notes', sql: 'CREATE TABLE "notes" ("tenant_id" UUID NOT NULL, "body" TEXT NOT NULL)', checksum: 'a'.repeat(64) },
+    ];
+
+    it('migrates every schema with bounded concurrency; one failure does not stop the others, and a rerun resumes', async () => {
+      const tenants = testApp.app.get(TenantsService);
+      for (const slug of ['wide-a', 'wide-b', 'wide-c', 'wide-d']) await tenants.create({ slug });
+      await tenants.create({ slug: 'wide-pooled', placement: 'pooled' });
+      // wide-b already has a table the migration creates: it fails there, only there.
+      await pool.query('CREATE TABLE tenant_wide_b.notes (x int)');
+      const behind = await schemasBehind(pool, extra);
+      expect(behind).toEqual(expect.arrayContaining(['tenant_wide_a', 'tenant_wide_b', 'tenants_pooled']));
+      const progress: number[] = [];
+      const first = await migrateTenantSchemas(pool, behind, extra, {
+        concurrency: 3,
+        onProgress: (step) => progress.push(step.done + step.skipped + step.failed),
+      });
+      expect(first).toMatchObject({ total: behind.length, done: behind.length - 1, failed: 1 });
+      expect(first.failures).toEqual([{ schema: 'tenant_wide_b', error: expect.stringContaining('already exists') }]);
+      expect(progress.at(-1)).toBe(behind.length);
+      expect(await schemasBehind(pool, extra)).toEqual(['tenant_wide_b']);
+
+      // The pooled schema's new table is under row-level security like the others.
+      const policies = await pool.query("SELECT 1 FROM pg_policies WHERE schemaname = 'tenants_pooled' AND tablename = 'notes'");
+      expect(policies.rowCount).toBe(1);
+
+      await pool.query('DROP TABLE tenant_wide_b.notes');
+      const rerun = await migrateTenantSchemas(pool, await schemasBehind(pool, extra), extra, { concurrency: 3 });
+      expect(rerun).toMatchObject({ total: 1, done: 1, failed: 0 });
+      expect(await schemasBehind(pool, extra)).toEqual([]);
+    });
+
+    it('lets two runners work at once: each schema is migrated exactly once', async () => {
+      const more: Migration[] = [...extra, { name: '20991231000001_more', sql: 'ALTER TABLE "notes" ADD COLUMN "more" INT', checksum: 'b'.repeat(64) }];
+      const behind = await schemasBehind(pool, more);
+      const [one, two] = await Promise.all([
+        migrateTenantSchemas(pool, behind, more, { concurrency: 2 }),
+        migrateTenantSchemas(pool, [...behind].reverse(), more, { concurrency: 2 }),
+      ]);
+      expect(one.failed + two.failed).toBe(0);
+      expect(one.done + two.done).toBe(behind.length);
+      expect(one.skipped + two.skipped).toBe(behind.length);
+      const { rows } = await pool.query("SELECT count(*)::int AS n FROM tenant_wide_a._prisma_migrations WHERE migration_name = '20991231000001_more'");
+      expect(rows[0].n).toBe(1);
+    });
   });
 });
 

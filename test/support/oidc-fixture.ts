@@ -1,7 +1,7 @@
 import * as oauth from 'openid-client';
 import { ClientsService } from '../../src/oidc/clients.service.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
-import type { Tenant } from '../../src/tenants/tenant.js';
+import type { Tenant, TenantPlacement } from '../../src/tenants/tenant.js';
 import { UsersService } from '../../src/users/users.service.js';
 import type { User } from '../../src/users/user.js';
 import type { CallbackServer } from './browser.js';
@@ -18,8 +18,14 @@ export interface TenantFixture {
 }
 
 /** A tenant with one user and one public client, ready for user sign-in flows. */
-export async function tenantWithUserAndClient(testApp: TestApp, slug: string, email: string, app: CallbackServer): Promise<TenantFixture> {
-  const tenant = await testApp.app.get(TenantsService).create({ slug, name: `${slug[0]!.toUpperCase()}${slug.slice(1)} Corp` });
+export async function tenantWithUserAndClient(
+  testApp: TestApp,
+  slug: string,
+  email: string,
+  app: CallbackServer,
+  placement: TenantPlacement = 'isolated',
+): Promise<TenantFixture> {
+  const tenant = await testApp.app.get(TenantsService).create({ slug, name: `${slug[0]!.toUpperCase()}${slug.slice(1)} Corp`, placement });
   const user = await testApp.app.get(UsersService).create(tenant, { email, password: PASSWORD, name: `User of ${slug}`, emailVerified: true });
   const { client } = await testApp.app.get(ClientsService).create({
     name: `${slug} web app`,

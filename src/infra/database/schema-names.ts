@@ -13,3 +13,19 @@ export function quoteSchema(schemaName: string): string {
   }
   return `"${schemaName}"`;
 }
+
+/**
+ * The shared schema of pooled tenants. Isolated schemas are `tenant_<slug>`,
+ * so this name (plural) can never be an isolated tenant's.
+ */
+export const POOLED_SCHEMA = 'tenants_pooled';
+
+/**
+ * The role every query on pooled data runs as (SET LOCAL ROLE): not a
+ * superuser, not the owner of the tables, no BYPASSRLS, so row-level
+ * security applies to it whatever the connecting user may do.
+ */
+export const POOLED_ROLE = 'tenantry_pooled';
+
+/** The setting the pooled schema's policies read: the tenant a transaction acts for. */
+export const TENANT_ID_SETTING = 'tenantry.tenant_id';

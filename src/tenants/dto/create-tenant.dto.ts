@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { TENANT_SLUG_MAX_LENGTH, TENANT_SLUG_PATTERN } from '../tenant-slug.js';
+import { TENANT_PLACEMENTS, type TenantPlacement } from '../tenant.js';
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'acme', pattern: TENANT_SLUG_PATTERN.source, maxLength: TENANT_SLUG_MAX_LENGTH })
@@ -14,8 +15,11 @@ export class CreateTenantDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: ['isolated'], default: 'isolated', description: 'Where the tenant data lives' })
+  @ApiPropertyOptional({
+    enum: TENANT_PLACEMENTS,
+    description: 'isolated: a PostgreSQL schema of its own; pooled: a shared schema under row-level security. Default: TENANT_PLACEMENT',
+  })
   @IsOptional()
-  @IsIn(['isolated'])
-  placement?: 'isolated';
+  @IsIn(TENANT_PLACEMENTS)
+  placement?: TenantPlacement;
 }

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Tenant } from '../tenant.js';
+import type { MoveResult } from '../tenant-move.service.js';
+import type { TenantPage } from '../tenants.service.js';
 
 export class TenantResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -23,4 +25,20 @@ export class TenantResponse {
 
 export class TenantListResponse {
   @ApiProperty({ type: [TenantResponse] }) items!: TenantResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor!: string | null;
+  @ApiProperty({ description: 'Tenants matching the filter, across all pages' }) total!: number;
+
+  static from(page: TenantPage): TenantListResponse {
+    return { items: page.items.map(TenantResponse.from), nextCursor: page.nextCursor, total: page.total };
+  }
+}
+
+export class TenantMoveResponse extends TenantResponse {
+  @ApiProperty({ enum: ['isolated', 'pooled'] }) from!: string;
+  @ApiProperty({ description: 'Rows copied into the new placement' }) copiedRows!: number;
+
+  static fromMove(result: MoveResult): TenantMoveResponse {
+    return { ...TenantResponse.from(result.tenant), from: result.from, copiedRows: result.copiedRows };
+  }
 }
