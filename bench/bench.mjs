@@ -10,13 +10,9 @@
 import { fork, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { freePort, median, platformClient, provisionDatabase, waitForHttp } from './support.mjs';
 import { CALLBACK, mintCodes } from './user-flows.mjs';
 
 const { values } = parseArgs({
@@ -38,39 +34,11 @@ const pinning = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 if (pinning) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 async function startProcess(script, env, args = []) {
   const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.push(child);
   if (pinning) spawnSync('taskset', ['-acp', '0', String(child.pid)]);
   return child;
-}
-
-function cli(env, ...args) {
-  const result = spawnSync(process.execPath, ['dist/cli.js', ...args, '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`cli ${args.join(' ')}: ${result.stderr}`);
-  return JSON.parse(result.stdout);
 }
 
 function load(options) {
@@ -120,7 +88,6 @@ async function once({ url, headers, bodies, concurrency = 20, onBody }) {
   return { rps: bodies.length / elapsed, p99: Math.round(latencies[Math.floor(latencies.length * 0.99)]), requests: bodies.length };
 }
 
-const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
 async function check(options) {
   const response = await fetch(options.url, { method: options.method ?? 'GET', headers: options.headers, body: options.body });
@@ -153,31 +120,6 @@ async function compare(name, target, baseline, goal) {
   };
 }
 
-async function provisionDatabase() {
-  if (!process.env.DATABASE_URL) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-'));
-    return { env: { DATA_DIR: dataDir }, label: 'embedded PGlite', drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const name = `tenantry_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new URL(process.env.DATABASE_URL);
-  const url = new URL(admin.href);
-  url.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: admin.href });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  return {
-    env: { DATABASE_URL: url.href },
-    label: 'PostgreSQL server (DATABASE_URL)',
-    drop: async () => {
-      const dropper = new pg.Client({ connectionString: admin.href });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
-
 async function main() {
   const database = await provisionDatabase();
   const port = await freePort();
@@ -197,14 +139,8 @@ async function main() {
 
   await startProcess('dist/main.js', env);
   await waitForHttp(`${baseUrl}/health/ready`);
-  const admin = cli(env, 'clients:create', '--name', 'bench admin', '--grant', 'client_credentials', '--scope', 'features:read features:write tenants:read tenants:write');
-  const basic = `Basic ${Buffer.from(`${admin.clientId}:${admin.clientSecret}`).toString('base64')}`;
-  const tokenResponse = await fetch(`${baseUrl}/oidc/token`, {
-    method: 'POST',
-    headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials&scope=features:read%20features:write%20tenants:write',
-  }).then((response) => response.json());
-  const bearer = { authorization: `Bearer ${tokenResponse.access_token}`, 'content-type': 'application/json' };
+  const { basic, token } = await platformClient(baseUrl, env, 'features:read features:write tenants:write');
+  const bearer = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const call = (method, path, body) => fetch(`${baseUrl}${path}`, { method, headers: bearer, body: JSON.stringify(body) });
   await call('POST', '/api/v1/tenants', { slug: 'acme' });
   for (let index = 0; index < 10; index += 1) await call('POST', '/api/v1/features', { key: `flag-${index}`, defaultEnabled: index % 2 === 0 });

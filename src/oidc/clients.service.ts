@@ -56,8 +56,12 @@ export class ClientsService {
       this.active.delete(clientId);
       this.unknown.delete(clientId);
     });
-    // A tenant's status decides whether its clients may get tokens.
-    changes.subscribe('tenant', () => this.active.clear());
+    // A tenant's status decides whether its clients may get tokens: a
+    // suspension takes effect at once, and so does a resume.
+    changes.subscribe('tenant', () => {
+      this.active.clear();
+      this.unknown.clear();
+    });
     changes.onResync(() => {
       this.active.clear();
       this.unknown.clear();

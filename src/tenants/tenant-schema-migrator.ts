@@ -61,7 +61,8 @@ export async function migrateTenantSchema(pool: Pool, schemaName: string, migrat
       return [];
     }
     const applied = await applyMigrationsInTransaction(client, schemaName, migrations);
-    if (schemaName === POOLED_SCHEMA) await securePooledSchema(client);
+    // Only when the tables changed: re-creating policies locks every pooled tenant out for a moment.
+    if (schemaName === POOLED_SCHEMA && applied.length > 0) await securePooledSchema(client);
     await client.query(`UPDATE ${registry} SET "migration" = $2, "migrated_at" = now() WHERE "schema_name" = $1`, [
       schemaName,
       latestMigration(migrations),

@@ -163,6 +163,37 @@ describe('migrations and tenant provisioning', () => {
 });
 
 describe('embedded PostgreSQL', () => {
+  it('keeps concurrent connections’ queries apart and keeps serving after a failed one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-concurrency-'));
+    const embedded = await startEmbeddedPostgres(dataDir);
+    const pool = new pg.Pool({ ...embedded.connection, max: 8 });
+    try {
+      // Parameterised queries use the backend's one unnamed statement; interleaved, they answered each other's.
+      const inTransaction = async (n: number) => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await client.query(`SELECT $1::int AS n, ${n} AS statement`, [n]);
+          await client.query('COMMIT');
+          return result;
+        } finally {
+          client.release();
+        }
+      };
+      const answers = await Promise.all(
+        Array.from({ length: 400 }, (_, n) => (n % 2 ? inTransaction(n) : pool.query(`SELECT $1::int AS n, ${n} AS statement`, [n]))),
+      );
+      expect(answers.map((answer) => answer.rows[0])).toEqual(Array.from({ length: 400 }, (_, n) => ({ n, statement: n })));
+      const failures = await Promise.allSettled(Array.from({ length: 20 }, () => pool.query('SELECT no_such_column FROM pg_class WHERE oid = $1', [1])));
+      expect(failures.every((failure) => failure.status === 'rejected')).toBe(true);
+      expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await pool.end();
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps data across a restart and lets a second process join the running one', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-durability-'));
     try {

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { PoolConfig } from 'pg';
+import { keepProtocolSequencesTogether } from './pglite-message-order.js';
 
 // PostgreSQL's own socket naming lets `pg` reach the embedded server with
 // { host: <directory>, port } and no TCP port to pick or collide on.
@@ -97,6 +98,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     rmSync(socketPath, { force: true });
     const database = await PGlite.create({ dataDir: join(dataDir, 'pgdata') });
     const server = new PGLiteSocketServer({ db: database, path: socketPath, maxConnections: EMBEDDED_MAX_CONNECTIONS });
+    keepProtocolSequencesTogether(server);
     await server.start();
     return {
       connection,
