@@ -104,6 +104,8 @@ async function main() {
     const creationSeconds = (performance.now() - started) / 1000;
     report('tenant creation, median per tenant', format(median(creation)), '< 50 ms', median(creation) < 50);
     report('tenant creation, p99 per tenant', format(percentile(creation, 99)), '', undefined);
+    const created = (placement) => creation.filter((_, position) => placementOf(order[position]) === placement);
+    report('  isolated / pooled median', `${format(median(created('isolated')))} / ${format(median(created('pooled')))}`, '', undefined);
     report('tenant creation, all', `${creationSeconds.toFixed(0)} s (${(tenantCount / creationSeconds).toFixed(0)}/s)`, '', undefined);
 
     await timedPool(tenantCount, concurrency, (index) => call('GET', `/api/v1/tenants/${slugOf(index)}/features`, undefined, 200));
@@ -145,8 +147,8 @@ async function main() {
     if (server?.exitCode === null) await stopServer();
     await database.drop();
   }
-  const width = Math.max(...rows.map((row) => row.name.length));
-  for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.value.padEnd(28)} ${row.target.padEnd(9)} ${row.verdict}`);
+  const width = (key) => Math.max(...rows.map((row) => row[key].length));
+  for (const row of rows) console.log(`${row.name.padEnd(width('name'))}  ${row.value.padEnd(width('value'))}  ${row.target.padEnd(width('target'))}  ${row.verdict}`);
 }
 
 await main();
