@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort, median, platformClient, provisionDatabase, waitForHttp } from './support.mjs';
+import { freePort, median, platformClient, provisionDatabase, serverExecArgv, waitForHttp } from './support.mjs';
 import { CALLBACK, mintCodes } from './user-flows.mjs';
 
 const { values } = parseArgs({
@@ -35,7 +35,8 @@ if (pinning) spawnSync('taskset', ['-cp', '1', String(process.pid)]);
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
 async function startProcess(script, env, args = []) {
-  const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const execArgv = script === 'dist/main.js' ? serverExecArgv() : [];
+  const child = fork(script, args, { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.push(child);
   if (pinning) spawnSync('taskset', ['-acp', '0', String(child.pid)]);
   return child;

@@ -1,7 +1,7 @@
 // Helpers the benchmark scripts share.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +79,10 @@ export async function platformClient(baseUrl, env, scope = 'features:read featur
     body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
   }).then((answer) => answer.json());
   return { basic, token: response.access_token };
+}
+
+/** The Node flags `npm start` runs the server with (package.json), so benchmarks measure what production runs. */
+export function serverExecArgv() {
+  const start = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
 }

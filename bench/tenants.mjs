@@ -13,7 +13,7 @@ import pg from 'pg';
 import { loadMigrations } from '../dist/infra/database/migrator.js';
 import { tenantMigrationsDirectory } from '../dist/infra/project-paths.js';
 import { migrateTenantSchemas, schemasBehind } from '../dist/tenants/tenant-schema-migrator.js';
-import { freePort, median, percentile, platformClient, provisionDatabase, waitForHttp } from './support.mjs';
+import { freePort, median, percentile, platformClient, provisionDatabase, serverExecArgv, waitForHttp } from './support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     'cold-samples': { type: 'string', default: '500' },
     'pooled-share': { type: 'string', default: '0.5' },
+    'keep-database': { type: 'boolean', default: false },
   },
 });
 const tenantCount = Number(values.tenants);
@@ -38,7 +39,7 @@ let server;
 process.on('exit', () => server?.kill('SIGKILL'));
 
 async function startServer(env) {
-  server = fork('dist/main.js', [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  server = fork('dist/main.js', [], { env: { ...process.env, ...env }, execArgv: serverExecArgv(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health/ready`, 600_000);
 }
 
@@ -71,7 +72,7 @@ async function timedPool(count, limit, work) {
 
 const slugOf = (index) => `t${String(index).padStart(5, '0')}`;
 const placementOf = (index) => (index < tenantCount * pooledShare ? 'pooled' : 'isolated');
-const format = (ms) => `${ms.toFixed(1)} ms`;
+const format = (ms) => (ms === undefined ? "n/a" : `${ms.toFixed(1)} ms`);
 const rows = [];
 const report = (name, value, target, met) => rows.push({ name, value, target, verdict: met === undefined ? '' : met ? 'met' : 'MISSED' });
 
@@ -145,7 +146,8 @@ async function main() {
     );
   } finally {
     if (server?.exitCode === null) await stopServer();
-    await database.drop();
+    if (values['keep-database']) console.log(`kept the database: ${database.env.DATABASE_URL}`);
+    else await database.drop();
   }
   const width = (key) => Math.max(...rows.map((row) => row[key].length));
   for (const row of rows) console.log(`${row.name.padEnd(width('name'))}  ${row.value.padEnd(width('value'))}  ${row.target.padEnd(width('target'))}  ${row.verdict}`);

@@ -68,6 +68,18 @@ describe('operator CLI', () => {
     expect(json(await cli('clients:list', '--tenant', 'initech', '--json')).clients).toHaveLength(1);
   });
 
+  it('runs a pooled tenant through its lifecycle: create, filter, suspend, resume, delete', async () => {
+    expect(json(await cli('tenants:create', 'hooli', '--placement', 'pooled', '--json'))).toMatchObject({ slug: 'hooli', placement: 'pooled', status: 'active' });
+    expect(json(await cli('tenants:list', '--placement', 'pooled', '--json')).tenants).toEqual([expect.objectContaining({ slug: 'hooli' })]);
+    expect(json(await cli('tenants:suspend', 'hooli', '--json'))).toMatchObject({ status: 'suspended' });
+    expect(json(await cli('tenants:list', '--status', 'suspended', '--json')).tenants).toEqual([expect.objectContaining({ slug: 'hooli' })]);
+    expect(json(await cli('tenants:resume', 'hooli', '--json'))).toMatchObject({ status: 'active' });
+    expect(json(await cli('tenants:delete', 'hooli', '--json'))).toEqual({ slug: 'hooli', deleted: true });
+    expect((await cli('tenants:delete', 'hooli')).code).toBe(1);
+    expect((await cli('tenants:create', 'x', '--placement', 'sharded')).code).toBe(2);
+    expect((await cli('tenants:list', '--status', 'sleeping')).code).toBe(2);
+  });
+
   it('prints errors on stderr with a non-zero exit and nothing on stdout', async () => {
     const invalid = await cli('tenants:create', 'Not Valid', '--json');
     expect(invalid).toMatchObject({ code: 1, stdout: '' });
