@@ -5,11 +5,14 @@ import type { ApiScope, Principal } from './principal.js';
 
 export const REQUIRED_SCOPES = 'tenantry:required-scopes';
 export const PLATFORM_ONLY = 'tenantry:platform-only';
+export const TENANT_ONLY = 'tenantry:tenant-only';
 export const OAUTH2_SECURITY_SCHEMES = ['client-credentials', 'authorization-code'];
 
 interface RequireScopesOptions {
   /** Only platform clients (tokens bound to no tenant) may call the route. */
   platformOnly?: boolean;
+  /** Only tokens bound to a tenant may call the route (it acts on the token's tenant). */
+  tenantOnly?: boolean;
 }
 
 /**
@@ -21,10 +24,11 @@ export function RequireScopes(scopes: ApiScope | ApiScope[], options: RequireSco
   return applyDecorators(
     SetMetadata(REQUIRED_SCOPES, required),
     SetMetadata(PLATFORM_ONLY, options.platformOnly ?? false),
+    SetMetadata(TENANT_ONLY, options.tenantOnly ?? false),
     ...OAUTH2_SECURITY_SCHEMES.map((scheme) => ApiOAuth2(required, scheme)),
     ApiUnauthorizedResponse({ description: 'No access token, or an invalid or expired one' }),
     ApiForbiddenResponse({
-      description: `The token lacks ${required.join(' and ')}${options.platformOnly ? ', or is bound to a tenant' : ''}`,
+      description: `The token lacks ${required.join(' and ')}${options.platformOnly ? ', or is bound to a tenant' : ''}${options.tenantOnly ? ', or is bound to no tenant' : ''}`,
     }),
   );
 }

@@ -1,13 +1,14 @@
 import { DomainError, type ErrorDefinition } from '../infra/http/domain-error.js';
 import type { HasResponseHeaders } from '../infra/http/problem-details.filter.js';
 
-export type AuthErrorCode = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'INSUFFICIENT_SCOPE' | 'PLATFORM_CLIENT_REQUIRED' | 'ROUTE_NOT_GUARDED';
+export type AuthErrorCode = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'INSUFFICIENT_SCOPE' | 'PLATFORM_CLIENT_REQUIRED' | 'TENANT_TOKEN_REQUIRED' | 'ROUTE_NOT_GUARDED';
 
 const DEFINITIONS: Record<AuthErrorCode, ErrorDefinition> = {
   TOKEN_MISSING: { status: 401, title: 'Access token required' },
   TOKEN_INVALID: { status: 401, title: 'Access token invalid' },
   INSUFFICIENT_SCOPE: { status: 403, title: 'Insufficient scope' },
   PLATFORM_CLIENT_REQUIRED: { status: 403, title: 'Platform client required' },
+  TENANT_TOKEN_REQUIRED: { status: 403, title: 'Tenant token required' },
   ROUTE_NOT_GUARDED: { status: 403, title: 'Route declares no scope' },
 };
 

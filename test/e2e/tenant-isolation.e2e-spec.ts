@@ -109,6 +109,20 @@ describe.each<[TenantPlacement, TenantPlacement]>([
     }
   });
 
+  it.each(['service', 'user'])('evaluates only A’s flags over OFREP with a %s token of A, whatever the context names', async (kind) => {
+    const token = kind === 'service' ? serviceTokenA : userTokensA.access_token;
+    const context = { targetingKey: 'bob@b.test', tenant: 'tenant-b', tenantId: b.tenant.id, tenant_id: b.tenant.id };
+    const bulk = await api(testApp, token).post('/ofrep/v1/evaluate/flags', { context }).expect(200);
+    expect(bulk.body.metadata).toEqual({ tenant: 'tenant-a' });
+    expect(bulk.body.flags).toEqual([
+      expect.objectContaining({ key: 'alpha', value: true }),
+      expect.objectContaining({ key: 'beta', value: false }),
+    ]);
+    const single = await api(testApp, token).post('/ofrep/v1/evaluate/flags/beta', { context }).expect(200);
+    expect(single.body).toMatchObject({ key: 'beta', value: false });
+    expectNothingOfB(bulk.body);
+  });
+
   it('cannot change B’s flags, and B’s flags stay as they were', async () => {
     for (const token of [serviceTokenA, userTokensA.access_token]) {
       const response = await api(testApp, token).put('/api/v1/tenants/tenant-b/features/beta', { enabled: false });

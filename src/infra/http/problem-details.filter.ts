@@ -42,6 +42,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const request = context.getRequest<Request>();
     const response = context.getResponse<Response>();
+    // OFREP answers a body it cannot parse in its own format (the JSON parser
+    // runs before any OFREP route, so this filter is the one that sees it).
+    if (request.path?.startsWith('/ofrep/') && exception instanceof HttpException && exception.getStatus() === HttpStatus.BAD_REQUEST) {
+      response.status(HttpStatus.BAD_REQUEST).json({ errorCode: 'PARSE_ERROR', errorDetails: 'The request body is not valid JSON.' });
+      return;
+    }
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
     if (hasResponseHeaders(exception)) {

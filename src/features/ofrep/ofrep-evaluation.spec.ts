@@ -1,0 +1,37 @@
+import { entityTag, evaluateState, matchesIfNoneMatch, OfrepError, readContext } from './ofrep-evaluation.js';
+
+describe('OFREP evaluation', () => {
+  it('reads the context of a request body', () => {
+    expect(readContext({ context: { targetingKey: 'u', plan: 'pro' } })).toEqual({ targetingKey: 'u', plan: 'pro' });
+    expect(readContext({ context: {} })).toEqual({});
+  });
+
+  it.each([null, [], 'x', {}, { context: [] }, { context: 'x' }, { context: { targetingKey: 1 } }])('refuses %j as INVALID_CONTEXT', (body) => {
+    expect(() => readContext(body, 'flag')).toThrow(OfrepError);
+    try {
+      readContext(body, 'flag');
+    } catch (error) {
+      expect((error as OfrepError).status).toBe(400);
+      expect((error as OfrepError).body).toMatchObject({ key: 'flag', errorCode: 'INVALID_CONTEXT' });
+    }
+  });
+
+  it('reports a tenant’s flag as a static on/off value', () => {
+    const state = { key: 'k', description: '', enabled: true, source: 'tenant' as const, updatedAt: null };
+    expect(evaluateState(state)).toEqual({ key: 'k', value: true, reason: 'STATIC', variant: 'on', metadata: { source: 'tenant' } });
+  });
+
+  it('tags equal answers equally and different ones differently', () => {
+    expect(entityTag({ a: 1 })).toBe(entityTag({ a: 1 }));
+    expect(entityTag({ a: 1 })).not.toBe(entityTag({ a: 2 }));
+  });
+
+  it('matches If-None-Match lists, weak tags and *', () => {
+    const tag = entityTag({ a: 1 });
+    expect(matchesIfNoneMatch(tag, tag)).toBe(true);
+    expect(matchesIfNoneMatch(`"other", W/${tag}`, tag)).toBe(true);
+    expect(matchesIfNoneMatch('*', tag)).toBe(true);
+    expect(matchesIfNoneMatch('"other"', tag)).toBe(false);
+    expect(matchesIfNoneMatch(undefined, tag)).toBe(false);
+  });
+});

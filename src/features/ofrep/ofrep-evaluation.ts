@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { TenantFeatureState } from '../feature.js';
+
+/** Reasons OFREP allows on a successful evaluation. */
+export type OfrepReason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'UNKNOWN';
+export type OfrepErrorCode = 'PARSE_ERROR' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'GENERAL' | 'FLAG_NOT_FOUND';
+
+export interface OfrepEvaluation {
+  key: string;
+  value: boolean | string | number | Record<string, unknown>;
+  reason: OfrepReason;
+  variant: string;
+  /** Flag metadata: string, number or boolean values only. */
+  metadata: Record<string, string | number | boolean>;
+}
+
+export interface OfrepFailure {
+  key?: string;
+  errorCode: OfrepErrorCode;
+  errorDetails?: string;
+}
+
+export type EvaluationContext = Record<string, unknown> & { targetingKey?: string };
+
+/** An evaluation that failed, with the OFREP status and body to answer. */
+export class OfrepError extends Error {
+  override name = 'OfrepError';
+
+  constructor(
+    readonly status: 400 | 404,
+    readonly body: OfrepFailure,
+  ) {
+    super(body.errorDetails ?? body.errorCode);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The evaluation context of a request body `{ "context": { ... } }`. The
+ * tenant is never taken from it: it comes from the access token.
+ */
+export function readContext(body: unknown, key?: string): EvaluationContext {
+  const invalid = (errorDetails: string): OfrepError => new OfrepError(400, { ...(key ? { key } : {}), errorCode: 'INVALID_CONTEXT', errorDetails });
+  if (!isPlainObject(body)) throw invalid('The request body must be a JSON object with a "context" object.');
+  const context = body.context;
+  if (!isPlainObject(context)) throw invalid('"context" must be a JSON object.');
+  if (context.targetingKey !== undefined && typeof context.targetingKey !== 'string') throw invalid('"targetingKey" must be a string.');
+  return context as EvaluationContext;
+}
+
+/**
+ * A tenant's flag as OFREP reports it. Flags are on/off per tenant today, so
+ * every answer is STATIC: the same for every user of the tenant. Metadata
+ * says whether the tenant's own setting or the catalogue default decided it.
+ */
+export function evaluateState(state: TenantFeatureState): OfrepEvaluation {
+  return {
+    key: state.key,
+    value: state.enabled,
+    reason: 'STATIC',
+    variant: state.enabled ? 'on' : 'off',
+    metadata: { source: state.source, ...(state.description ? { description: state.description } : {}) },
+  };
+}
+
+export function flagNotFound(key: string): OfrepError {
+  return new OfrepError(404, { key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `Flag "${key}" was not found.` });
+}
+
+/** A strong validator of a bulk answer: equal bodies, equal tags, on every instance. */
+export function entityTag(body: unknown): string {
+  return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+}
+
+/** RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, compared weakly. */
+export function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  const strip = (value: string): string => value.trim().replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim() === '*' || strip(candidate) === strip(tag));
+}
