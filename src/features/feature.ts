@@ -17,3 +17,20 @@ export interface TenantFeatureState {
   source: 'tenant' | 'default';
   updatedAt: Date | null;
 }
+
+/** Who changed a flag: the client, and the user when a person signed in through it. */
+export interface FeatureActor {
+  clientId: string;
+  userId: string | null;
+}
+
+/** One entry of a tenant's feature audit trail and change stream. */
+export interface FeatureChange {
+  /** Increasing per tenant; the change stream's event id. */
+  id: string;
+  key: string;
+  actor: FeatureActor;
+  before: { enabled: boolean; origin: string } | null;
+  after: { enabled: boolean; origin: string };
+  changedAt: Date;
+}

@@ -5,12 +5,14 @@ import { FeaturesRepository } from './features.repository.js';
 import { FeaturesService } from './features.service.js';
 import { TenantFeaturesController } from './tenant-features.controller.js';
 import { TenantFeaturesRepository } from './tenant-features.repository.js';
+import { FeatureEventsController } from './feature-events.controller.js';
+import { FeatureEventsService } from './feature-events.service.js';
 import { OfrepController } from './ofrep/ofrep.controller.js';
 import { OfrepService } from './ofrep/ofrep.service.js';
 
 @Module({
   imports: [TenantsModule],
-  controllers: [FeaturesController, TenantFeaturesController, OfrepController],
-  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, OfrepService],
+  controllers: [FeaturesController, TenantFeaturesController, FeatureEventsController, OfrepController],
+  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService],
 })
 export class FeaturesModule {}

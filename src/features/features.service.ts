@@ -4,10 +4,10 @@ import { ChangeBus } from '../infra/database/change-bus.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { TenantAccessService } from '../tenants/tenant-access.service.js';
-import { FEATURE_KEY_PATTERN, type Feature, type TenantFeatureState } from './feature.js';
+import { FEATURE_KEY_PATTERN, type Feature, type FeatureActor, type FeatureChange, type TenantFeatureState } from './feature.js';
 import { FeaturesError } from './features.errors.js';
 import { FeaturesRepository } from './features.repository.js';
-import { TenantFeaturesRepository, type TenantFeatureOverride } from './tenant-features.repository.js';
+import { TenantFeaturesRepository, type FeatureWrite, type TenantFeatureOverride } from './tenant-features.repository.js';
 
 function effectiveState(feature: Feature, override: TenantFeatureOverride | null | undefined): TenantFeatureState {
   return {
@@ -20,6 +20,30 @@ function effectiveState(feature: Feature, override: TenantFeatureOverride | null
 }
 
 const CATALOGUE = 'catalogue';
+
+export interface ChangePage {
+  tenant: Tenant;
+  items: FeatureChange[];
+  nextCursor: string | null;
+}
+
+/** The entity tag of a tenant's flag: its last update (v0: never set for this tenant). */
+export function featureStateTag(state: Pick<TenantFeatureState, 'updatedAt'>): string {
+  return `"v${state.updatedAt?.getTime() ?? 0}"`;
+}
+
+/** If-Match → the state the writer expects; "*" or no header: any. A tag that is not ours matches nothing. */
+function expectedState(key: string, ifMatch: string | undefined): FeatureWrite['expected'] {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const match = /^"v(\d{1,15})"$/.exec(ifMatch.trim().replace(/^W\//, ''));
+  if (!match) throw new FeaturesError('FEATURE_PRECONDITION_FAILED', `If-Match ${ifMatch} is not a version of feature "${key}".`);
+  const millis = Number(match[1]);
+  return { updatedAt: millis === 0 ? null : new Date(millis) };
+}
+
+function actorOf(principal: Principal): FeatureActor {
+  return { clientId: principal.clientId, userId: principal.subject !== principal.clientId ? principal.subject : null };
+}
 const CACHE_TTL_MS = 10_000;
 
 /**
@@ -72,11 +96,17 @@ export class FeaturesService {
     return states.find((state) => state.key === key)!;
   }
 
-  async setTenantFeature(tenant: Tenant, key: string, enabled: boolean): Promise<TenantFeatureState> {
-    const feature = await this.requireFeature(key);
-    const override = await this.tenantFeatures.set(tenant, key, enabled);
+  /** Sets flags of one tenant in one transaction, each change logged with its actor. */
+  async setTenantFeatures(tenant: Tenant, writes: FeatureWrite[], actor: FeatureActor): Promise<TenantFeatureState[]> {
+    const features = await Promise.all(writes.map((write) => this.requireFeature(write.key)));
+    const results = await this.tenantFeatures.setMany(tenant, writes, actor);
     await this.changes.publish({ topic: 'tenant-feature', key: tenant.id });
-    return effectiveState(feature, override);
+    return results.map((result, index) => effectiveState(features[index]!, result.override));
+  }
+
+  async setTenantFeature(tenant: Tenant, key: string, enabled: boolean, actor: FeatureActor, ifMatch?: string): Promise<TenantFeatureState> {
+    const [state] = await this.setTenantFeatures(tenant, [{ key, enabled, expected: expectedState(key, ifMatch) }], actor);
+    return state!;
   }
 
   /** The flags of a tenant the caller may act on (see TenantAccessService). */
@@ -95,8 +125,24 @@ export class FeaturesService {
     return this.getTenantFeature(await this.access.resolve(principal, slug), key);
   }
 
-  async setFeatureFor(principal: Principal, slug: string, key: string, enabled: boolean): Promise<TenantFeatureState> {
-    return this.setTenantFeature(await this.access.resolve(principal, slug), key, enabled);
+  async setFeatureFor(principal: Principal, slug: string, key: string, enabled: boolean, ifMatch?: string): Promise<TenantFeatureState> {
+    return this.setTenantFeature(await this.access.resolve(principal, slug), key, enabled, actorOf(principal), ifMatch);
+  }
+
+  async setFeaturesFor(principal: Principal, slug: string, writes: { key: string; enabled: boolean }[]): Promise<TenantFeatureState[]> {
+    const keys = new Set(writes.map((write) => write.key));
+    if (keys.size !== writes.length) throw new FeaturesError('FEATURE_QUERY_INVALID', 'Each feature may appear once in a bulk set.');
+    return this.setTenantFeatures(await this.access.resolve(principal, slug), writes, actorOf(principal));
+  }
+
+  /** A tenant's audit trail, newest first, a page at a time. */
+  async listChangesFor(principal: Principal, slug: string, page: { cursor?: string; limit?: number }): Promise<ChangePage> {
+    const tenant = await this.access.resolve(principal, slug);
+    const limit = page.limit ?? 50;
+    if (page.cursor !== undefined && !/^\d{1,19}$/.test(page.cursor)) throw new FeaturesError('FEATURE_QUERY_INVALID', 'cursor is not one this API returned.');
+    const rows = await this.tenantFeatures.changesBefore(tenant, page.cursor, limit + 1);
+    const items = rows.slice(0, limit);
+    return { tenant, items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
   }
 
   private async requireFeature(key: string): Promise<Feature> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Tenant } from '../tenants/tenant.js';
-import { TenantDataService } from '../tenants/tenant-data.service.js';
+import { TenantDataService, type TenantDatabase } from '../tenants/tenant-data.service.js';
+import type { FeatureActor, FeatureChange } from './feature.js';
+import { FeaturesError } from './features.errors.js';
 
 export interface TenantFeatureOverride {
   featureKey: string;
@@ -10,9 +12,51 @@ export interface TenantFeatureOverride {
   updatedAt: Date;
 }
 
-const FIELDS = { featureKey: true, enabled: true, origin: true, updatedAt: true } as const;
+export interface FeatureWrite {
+  key: string;
+  enabled: boolean;
+  /** If-Match: the state the writer saw (updatedAt null: no state of its own yet). */
+  expected?: { updatedAt: Date | null };
+}
 
-/** Per-tenant feature state, in the tenant's own data. Every method names its tenant. */
+export interface SetResult {
+  override: TenantFeatureOverride;
+  change: FeatureChange;
+}
+
+function preconditionFailed(key: string): FeaturesError {
+  return new FeaturesError('FEATURE_PRECONDITION_FAILED', `Feature "${key}" changed since the version named in If-Match; read it again.`);
+}
+
+const FIELDS = { featureKey: true, enabled: true, origin: true, updatedAt: true } as const;
+const MAX_ATTEMPTS = 5;
+
+type ChangeRow = {
+  id: bigint;
+  featureKey: string;
+  actorClientId: string;
+  actorUserId: string | null;
+  before: unknown;
+  after: unknown;
+  changedAt: Date;
+};
+
+function toChange(row: ChangeRow): FeatureChange {
+  return {
+    id: row.id.toString(),
+    key: row.featureKey,
+    actor: { clientId: row.actorClientId, userId: row.actorUserId },
+    before: (row.before ?? null) as FeatureChange['before'],
+    after: row.after as FeatureChange['after'],
+    changedAt: row.changedAt,
+  };
+}
+
+function snapshot(override: TenantFeatureOverride | null): { enabled: boolean; origin: string } | null {
+  return override ? { enabled: override.enabled, origin: override.origin } : null;
+}
+
+/** Per-tenant feature state and its change log, in the tenant's own data. Every method names its tenant. */
 @Injectable()
 export class TenantFeaturesRepository {
   constructor(private readonly data: TenantDataService) {}
@@ -21,14 +65,91 @@ export class TenantFeaturesRepository {
     return this.data.read(tenant, (db) => db.tenantFeature.findMany({ where: { tenantId: tenant.id }, select: FIELDS }));
   }
 
-  set(tenant: Tenant, featureKey: string, enabled: boolean): Promise<TenantFeatureOverride> {
-    return this.data.write(tenant, (db) =>
-      db.tenantFeature.upsert({
-        where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } },
-        create: { tenantId: tenant.id, featureKey, enabled, origin: 'override' },
-        update: { enabled, origin: 'override' },
-        select: FIELDS,
+  /**
+   * Sets flags and logs each change, all in one transaction. Each update is
+   * conditional on the state it read (compare-and-set on updated_at), so two
+   * writers never lose each other's change: without `expected` the loser
+   * re-reads and retries; with it (If-Match) the whole set is refused and
+   * nothing is written.
+   */
+  setMany(tenant: Tenant, items: FeatureWrite[], actor: FeatureActor): Promise<SetResult[]> {
+    return this.data.write(tenant, async (db) => {
+      const results: SetResult[] = [];
+      for (const item of items) results.push(await this.setOne(db, tenant, item, actor));
+      return results;
+    });
+  }
+
+  private async setOne(db: TenantDatabase, tenant: Tenant, item: FeatureWrite, actor: FeatureActor): Promise<SetResult> {
+    const { key: featureKey, enabled, expected } = item;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const before = await db.tenantFeature.findUnique({ where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } }, select: FIELDS });
+      if (expected && (before?.updatedAt.getTime() ?? null) !== (expected.updatedAt?.getTime() ?? null)) throw preconditionFailed(featureKey);
+      const override = await this.compareAndSet(db, tenant, featureKey, enabled, before);
+      if (!override) {
+        if (expected) throw preconditionFailed(featureKey);
+        continue;
+      }
+      const change = await db.featureChange.create({
+        data: {
+          tenantId: tenant.id,
+          featureKey,
+          actorClientId: actor.clientId,
+          actorUserId: actor.userId,
+          before: snapshot(before) ?? undefined,
+          after: snapshot(override)!,
+        },
+      });
+      return { override, change: toChange(change) };
+    }
+    throw new Error(`feature ${featureKey} of tenant ${tenant.slug} kept changing under ${MAX_ATTEMPTS} attempts to set it`);
+  }
+
+  /** Changes after `afterId`, oldest first (the change stream's replay). */
+  async changesAfter(tenant: Tenant, afterId: string, limit: number): Promise<FeatureChange[]> {
+    const rows = await this.data.read(tenant, (db) =>
+      db.featureChange.findMany({ where: { tenantId: tenant.id, id: { gt: BigInt(afterId) } }, orderBy: { id: 'asc' }, take: limit }),
+    );
+    return rows.map(toChange);
+  }
+
+  /** Changes before `beforeId` (or the newest), newest first (the audit trail's pages). */
+  async changesBefore(tenant: Tenant, beforeId: string | undefined, limit: number): Promise<FeatureChange[]> {
+    const rows = await this.data.read(tenant, (db) =>
+      db.featureChange.findMany({
+        where: { tenantId: tenant.id, ...(beforeId !== undefined ? { id: { lt: BigInt(beforeId) } } : {}) },
+        orderBy: { id: 'desc' },
+        take: limit,
       }),
     );
+    return rows.map(toChange);
+  }
+
+  /** The id of the tenant's newest change ('0' when none): where a new stream subscriber starts. */
+  async latestChangeId(tenant: Tenant): Promise<string> {
+    const row = await this.data.read(tenant, (db) =>
+      db.featureChange.findFirst({ where: { tenantId: tenant.id }, orderBy: { id: 'desc' }, select: { id: true } }),
+    );
+    return row ? row.id.toString() : '0';
+  }
+
+  private async compareAndSet(
+    db: TenantDatabase,
+    tenant: Tenant,
+    featureKey: string,
+    enabled: boolean,
+    before: TenantFeatureOverride | null,
+  ): Promise<TenantFeatureOverride | undefined> {
+    if (!before) {
+      const created = await db.tenantFeature.createMany({ data: [{ tenantId: tenant.id, featureKey, enabled, origin: 'override' }], skipDuplicates: true });
+      if (created.count === 0) return undefined;
+    } else {
+      const updated = await db.tenantFeature.updateMany({
+        where: { tenantId: tenant.id, featureKey, updatedAt: before.updatedAt },
+        data: { enabled, origin: 'override' },
+      });
+      if (updated.count === 0) return undefined;
+    }
+    return (await db.tenantFeature.findUnique({ where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } }, select: FIELDS }))!;
   }
 }

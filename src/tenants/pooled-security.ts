@@ -39,4 +39,6 @@ export async function securePooledSchema(client: PoolClient): Promise<void> {
     await client.query(`CREATE POLICY "tenant_isolation" ON ${table} USING (${tenantMatches}) WITH CHECK (${tenantMatches})`);
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${POOLED_ROLE}`);
   }
+  // Identity columns (the feature change log) draw from sequences.
+  await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${POOLED_ROLE}`);
 }

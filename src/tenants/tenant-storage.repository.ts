@@ -104,6 +104,7 @@ export class TenantStorageRepository {
           [tenant.id],
         );
         copied += result.rowCount ?? 0;
+        await this.advanceSequences(client, target.schemaName, table);
       }
       await client.query(
         `UPDATE ${control}."tenants" SET "placement" = $2, "schema_name" = $3, "retired_schema" = $4, "updated_at" = now() WHERE "id" = $1`,
@@ -175,6 +176,24 @@ export class TenantStorageRepository {
     // Row first: a migration run holding it finishes before the drop, and one starting after skips the schema.
     await client.query(`DELETE FROM ${control}."tenant_schemas" WHERE "schema_name" = $1`, [schemaName]);
     await client.query(`DROP SCHEMA IF EXISTS ${quoteSchema(schemaName)} CASCADE`);
+  }
+
+  /**
+   * Copied rows keep their ids; the target's identity sequences must move past
+   * them, or the next insert there would reuse an id (and a change-stream
+   * event id) the tenant already has.
+   */
+  private async advanceSequences(client: PoolClient, schemaName: string, table: TenantTable): Promise<void> {
+    const qualified = `${quoteSchema(schemaName)}.${quoteIdentifier(table.name)}`;
+    for (const column of table.columns) {
+      const { rows } = await client.query<{ sequence: string | null }>('SELECT pg_get_serial_sequence($1, $2) AS sequence', [qualified, column]);
+      const sequence = rows[0]?.sequence;
+      if (!sequence) continue;
+      await client.query(
+        `SELECT setval($1::regclass, GREATEST((SELECT COALESCE(MAX(${quoteIdentifier(column)}), 0) FROM ${qualified}), COALESCE(pg_sequence_last_value($1::regclass), 0), 1))`,
+        [sequence],
+      );
+    }
   }
 
   private async requireSameMigration(client: PoolClient, source: string, target: string): Promise<void> {

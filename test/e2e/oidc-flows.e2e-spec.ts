@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import * as oauth from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { FeaturesService } from '../../src/features/features.service.js';
-import { api } from '../support/api.js';
+import { api, SETUP_ACTOR } from '../support/api.js';
 import { CallbackServer, launchBrowser, submitLogin } from '../support/browser.js';
 import { authorizationRequest, PASSWORD, tenantWithUserAndClient, type AuthorizationRequest, type TenantFixture } from '../support/oidc-fixture.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -42,7 +42,7 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
     acme = await tenantWithUserAndClient(testApp, 'acme', 'alice@acme.test', app);
     const features = testApp.app.get(FeaturesService);
     await features.createFeature({ key: 'beta', description: 'Beta', defaultEnabled: false });
-    await features.setTenantFeature(acme.tenant, 'beta', true);
+    await features.setTenantFeature(acme.tenant, 'beta', true, SETUP_ACTOR);
   });
 
   afterAll(async () => {

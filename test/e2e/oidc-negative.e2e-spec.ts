@@ -3,7 +3,7 @@ import * as oauth from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FeaturesService } from '../../src/features/features.service.js';
 import { LoginThrottleService } from '../../src/oidc/interactions/login-throttle.service.js';
-import { api, expectProblem } from '../support/api.js';
+import { api, expectProblem, SETUP_ACTOR } from '../support/api.js';
 import { CallbackServer, launchBrowser, submitLogin } from '../support/browser.js';
 import { authorizationRequest, PASSWORD, tenantWithUserAndClient, type AuthorizationRequest, type TenantFixture } from '../support/oidc-fixture.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -42,7 +42,7 @@ describe('authorization server: what must be refused', () => {
     globex = await tenantWithUserAndClient(testApp, 'globex', 'bob@globex.test', app);
     const features = testApp.app.get(FeaturesService);
     await features.createFeature({ key: 'beta', description: 'Beta', defaultEnabled: false });
-    await features.setTenantFeature(globex.tenant, 'beta', true);
+    await features.setTenantFeature(globex.tenant, 'beta', true, SETUP_ACTOR);
   });
 
   beforeEach(async () => {

@@ -49,3 +49,6 @@ export function expectProblem(response: Response, status: number, code?: string)
   expect(typeof response.body.title).toBe('string');
   if (code) expect(response.body.code).toBe(code);
 }
+
+/** The actor a test's own set-up changes are logged under (the API logs the calling client). */
+export const SETUP_ACTOR = { clientId: 'test-setup', userId: null };

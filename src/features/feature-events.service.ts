@@ -1,0 +1,126 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { ChangeBus } from '../infra/database/change-bus.service.js';
+import { TenantAccessService } from '../tenants/tenant-access.service.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import type { FeatureChange } from './feature.js';
+import { FeaturesError } from './features.errors.js';
+import { TenantFeaturesRepository } from './tenant-features.repository.js';
+
+export interface FeatureEventSink {
+  send(change: FeatureChange): void;
+  close(): void;
+}
+
+interface Subscriber {
+  tenantId: string;
+  /** The last change this subscriber was sent. */
+  lastId: string;
+  sink: FeatureEventSink;
+  /** Pumps run one after another, so events go out in order. */
+  pumping: Promise<void>;
+}
+
+const PAGE = 500;
+// A safety net: a notification lost (or, on the embedded database, one from
+// another process that never arrives) delays an event by this much at most.
+const SWEEP_MS = 5_000;
+
+/**
+ * The live change stream of tenants' flags. A change commits with its log
+ * row; ChangeBus (PostgreSQL NOTIFY) wakes every instance, and each sends
+ * its subscribers of that tenant the log rows after the last one they got.
+ * Because events are read from the log, not from the notification, a
+ * subscriber that reconnects with Last-Event-ID gets exactly what it missed.
+ */
+@Injectable()
+export class FeatureEventsService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(FeatureEventsService.name);
+  private readonly byTenant = new Map<string, Set<Subscriber>>();
+  private readonly sweeper = setInterval(() => this.wakeAll(), SWEEP_MS).unref();
+
+  constructor(
+    changes: ChangeBus,
+    private readonly access: TenantAccessService,
+    private readonly tenants: TenantsService,
+    private readonly repository: TenantFeaturesRepository,
+  ) {
+    changes.subscribe('tenant-feature', (tenantId) => this.wake(tenantId));
+    // A suspended, deleted or moved tenant: streams re-check it.
+    changes.subscribe('tenant', (tenantId) => this.wake(tenantId));
+    changes.onResync(() => this.wakeAll());
+  }
+
+  /**
+   * Subscribes to a tenant's changes (slug null: the token's own tenant). With
+   * lastEventId, first replays every change after it. Returns the unsubscribe.
+   */
+  async subscribe(principal: Principal, slug: string | null, lastEventId: string | undefined, sink: FeatureEventSink): Promise<() => void> {
+    const tenant = slug === null ? await this.access.resolveOwn(principal) : await this.access.resolve(principal, slug);
+    if (lastEventId !== undefined && !/^\d{1,19}$/.test(lastEventId)) {
+      throw new FeaturesError('FEATURE_QUERY_INVALID', 'Last-Event-ID is not an event id of this stream.');
+    }
+    const subscriber: Subscriber = {
+      tenantId: tenant.id,
+      lastId: lastEventId ?? (await this.repository.latestChangeId(tenant)),
+      sink,
+      pumping: Promise.resolve(),
+    };
+    let subscribers = this.byTenant.get(tenant.id);
+    if (!subscribers) this.byTenant.set(tenant.id, (subscribers = new Set()));
+    subscribers.add(subscriber);
+    // Replays what came after Last-Event-ID, or anything that committed while subscribing.
+    this.schedule(subscriber);
+    return () => this.remove(subscriber);
+  }
+
+  get subscriberCount(): number {
+    let count = 0;
+    for (const subscribers of this.byTenant.values()) count += subscribers.size;
+    return count;
+  }
+
+  /** Streams never end by themselves; end them so the HTTP server can close. */
+  beforeApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+    for (const subscribers of this.byTenant.values()) for (const subscriber of subscribers) subscriber.sink.close();
+    this.byTenant.clear();
+  }
+
+  private wakeAll(): void {
+    for (const tenantId of this.byTenant.keys()) this.wake(tenantId);
+  }
+
+  private wake(tenantId: string): void {
+    for (const subscriber of this.byTenant.get(tenantId) ?? []) this.schedule(subscriber);
+  }
+
+  private schedule(subscriber: Subscriber): void {
+    subscriber.pumping = subscriber.pumping.then(() => this.pump(subscriber)).catch((error: unknown) => {
+      this.logger.error(`feature stream of tenant ${subscriber.tenantId}: ${(error as Error).message}`);
+    });
+  }
+
+  private async pump(subscriber: Subscriber): Promise<void> {
+    const tenant = await this.tenants.getById(subscriber.tenantId).catch(() => undefined);
+    if (!tenant || tenant.status !== 'active') {
+      subscriber.sink.close();
+      this.remove(subscriber);
+      return;
+    }
+    for (;;) {
+      const changes = await this.repository.changesAfter(tenant, subscriber.lastId, PAGE);
+      for (const change of changes) {
+        subscriber.sink.send(change);
+        subscriber.lastId = change.id;
+      }
+      if (changes.length < PAGE) return;
+    }
+  }
+
+  private remove(subscriber: Subscriber): void {
+    const subscribers = this.byTenant.get(subscriber.tenantId);
+    subscribers?.delete(subscriber);
+    if (subscribers?.size === 0) this.byTenant.delete(subscriber.tenantId);
+  }
+}
