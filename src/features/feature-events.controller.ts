@@ -1,13 +1,15 @@
-import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { Public } from '../auth/public.decorator.js';
 import type { FeatureChange } from './feature.js';
-import { FeatureEventsService } from './feature-events.service.js';
+import { FeatureEventsService, type FeatureEventSink } from './feature-events.service.js';
 
 const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 1_000;
+const normalise = (lastEventId: string | undefined): string | undefined => lastEventId?.trim() || undefined;
 const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'Resume after this event: every change since is sent first' };
 
 /**
@@ -15,17 +17,19 @@ const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'Re
  * `refetchEvaluation`, so OFREP providers re-fetch; the other fields tell
  * any other consumer what changed.
  */
-export function formatChangeEvent(change: FeatureChange): string {
-  const data = { type: 'refetchEvaluation', key: change.key, enabled: change.after.enabled, changedAt: change.changedAt.toISOString() };
+export function formatChangeEvent(change: FeatureChange, details = true): string {
+  const data = details
+    ? { type: 'refetchEvaluation', key: change.key, enabled: change.after.enabled, changedAt: change.changedAt.toISOString() }
+    : { type: 'refetchEvaluation', lastModified: Math.floor(change.changedAt.getTime() / 1000) };
   return `id: ${change.id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 @ApiTags('features')
-@Controller('api/v1')
+@Controller()
 export class FeatureEventsController {
   constructor(private readonly events: FeatureEventsService) {}
 
-  @Get('me/feature-events')
+  @Get('api/v1/me/feature-events')
   @RequireScopes('features:read', { tenantOnly: true })
   @ApiOperation({ summary: "Server-Sent Events: a change of the token's tenant's flags, on whichever instance it happens" })
   @ApiProduces('text/event-stream')
@@ -40,7 +44,7 @@ export class FeatureEventsController {
     await this.stream(principal, null, lastEventId, request, response);
   }
 
-  @Get('tenants/:slug/feature-events')
+  @Get('api/v1/tenants/:slug/feature-events')
   @RequireScopes('features:read')
   @ApiOperation({ summary: "Server-Sent Events: a change of the tenant's flags (platform clients, or tokens of that tenant)" })
   @ApiProduces('text/event-stream')
@@ -56,12 +60,39 @@ export class FeatureEventsController {
     await this.stream(principal, slug, lastEventId, request, response);
   }
 
-  private async stream(principal: Principal, slug: string | null, lastEventId: string | undefined, request: Request, response: Response): Promise<void> {
+  @Get('ofrep/v1/feature-events')
+  @Public()
+  @ApiOperation({
+    summary: 'The change stream OFREP bulk evaluations point to (eventStreams): authorized by the ticket in its URL, for EventSource',
+    description: 'Events carry only {type: refetchEvaluation, lastModified}; providers re-evaluate with their token.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'ticket', required: true, description: 'From the eventStreams URL of a bulk evaluation' })
+  @ApiHeader(LAST_EVENT_ID)
+  async streamOfrepFeatureEvents(
+    @Query('ticket') ticket: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.open(request, response, (sink) => this.events.subscribeWithTicket(ticket ?? '', normalise(lastEventId), sink), false);
+  }
+
+  private stream(principal: Principal, slug: string | null, lastEventId: string | undefined, request: Request, response: Response): Promise<void> {
+    return this.open(request, response, (sink) => this.events.subscribe(principal, slug, normalise(lastEventId), sink), true);
+  }
+
+  private async open(
+    request: Request,
+    response: Response,
+    subscribe: (sink: FeatureEventSink) => Promise<() => void>,
+    details: boolean,
+  ): Promise<void> {
     let heartbeat: NodeJS.Timeout | undefined;
     const pending: string[] = [];
     let open = false;
-    const unsubscribe = await this.events.subscribe(principal, slug, lastEventId?.trim() || undefined, {
-      send: (change) => (open ? response.write(formatChangeEvent(change)) : pending.push(formatChangeEvent(change))),
+    const unsubscribe = await subscribe({
+      send: (change) => (open ? response.write(formatChangeEvent(change, details)) : pending.push(formatChangeEvent(change, details))),
       close: () => response.end(),
     });
     response.status(200).set({

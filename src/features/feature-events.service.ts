@@ -1,10 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { AuthError } from '../auth/auth.errors.js';
 import type { Principal } from '../auth/principal.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { TenantAccessService } from '../tenants/tenant-access.service.js';
+import type { Tenant } from '../tenants/tenant.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { FeatureChange } from './feature.js';
 import { FeaturesError } from './features.errors.js';
+import { StreamTickets } from './stream-tickets.js';
 import { TenantFeaturesRepository } from './tenant-features.repository.js';
 
 export interface FeatureEventSink {
@@ -44,6 +47,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
     private readonly access: TenantAccessService,
     private readonly tenants: TenantsService,
     private readonly repository: TenantFeaturesRepository,
+    private readonly tickets: StreamTickets,
   ) {
     changes.subscribe('tenant-feature', (tenantId) => this.wake(tenantId));
     // A suspended, deleted or moved tenant: streams re-check it.
@@ -57,6 +61,19 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
    */
   async subscribe(principal: Principal, slug: string | null, lastEventId: string | undefined, sink: FeatureEventSink): Promise<() => void> {
     const tenant = slug === null ? await this.access.resolveOwn(principal) : await this.access.resolve(principal, slug);
+    return this.attach(tenant, lastEventId, sink);
+  }
+
+  /** Subscribes with a stream ticket (the OFREP eventStreams URL) instead of a token. */
+  async subscribeWithTicket(ticket: string, lastEventId: string | undefined, sink: FeatureEventSink): Promise<() => void> {
+    const tenantId = this.tickets.verify(ticket);
+    if (!tenantId) throw new AuthError('TOKEN_INVALID', 'The stream ticket is invalid or expired; evaluate the flags again for a new one.');
+    const tenant = await this.tenants.getById(tenantId);
+    if (tenant.status !== 'active') throw new AuthError('TOKEN_INVALID', 'The tenant of this stream ticket is not active.');
+    return this.attach(tenant, lastEventId, sink);
+  }
+
+  private async attach(tenant: Tenant, lastEventId: string | undefined, sink: FeatureEventSink): Promise<() => void> {
     if (lastEventId !== undefined && !/^\d{1,19}$/.test(lastEventId)) {
       throw new FeaturesError('FEATURE_QUERY_INVALID', 'Last-Event-ID is not an event id of this stream.');
     }

@@ -9,10 +9,11 @@ import { FeatureEventsController } from './feature-events.controller.js';
 import { FeatureEventsService } from './feature-events.service.js';
 import { OfrepController } from './ofrep/ofrep.controller.js';
 import { OfrepService } from './ofrep/ofrep.service.js';
+import { StreamTickets } from './stream-tickets.js';
 
 @Module({
   imports: [TenantsModule],
   controllers: [FeaturesController, TenantFeaturesController, FeatureEventsController, OfrepController],
-  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService],
+  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService, StreamTickets],
 })
 export class FeaturesModule {}

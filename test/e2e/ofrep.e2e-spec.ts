@@ -2,6 +2,7 @@ import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
 import { OpenFeature as ServerOpenFeature } from '@openfeature/server-sdk';
 import { OpenFeature as WebOpenFeature } from '@openfeature/web-sdk';
+import { EventSource } from 'eventsource';
 import request from 'supertest';
 import { ClientsService } from '../../src/oidc/clients.service.js';
 import { api, clientWithToken, expectProblem } from '../support/api.js';
@@ -100,6 +101,28 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: false }).expect(200);
     });
 
+    it('points to a change stream an EventSource can open: a ticket in the URL, events that say only "re-fetch"', async () => {
+      const bulk = await ofrep(acmeToken).all().expect(200);
+      expect(bulk.body.eventStreams).toEqual([{ type: 'sse', url: expect.stringMatching(/\/ofrep\/v1\/feature-events\?ticket=[\w.%-]+$/), inactivityDelaySec: 120 }]);
+      const url = bulk.body.eventStreams[0].url as string;
+      expect(url.startsWith(testApp.baseUrl)).toBe(true);
+      const source = new EventSource(url);
+      try {
+        const received = new Promise<MessageEvent>((resolve) => source.addEventListener('message', resolve, { once: true }));
+        await new Promise((resolve) => source.addEventListener('open', resolve, { once: true }));
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/dark-mode', { enabled: false }).expect(200);
+        const event = await received;
+        expect(JSON.parse(event.data as string)).toEqual({ type: 'refetchEvaluation', lastModified: expect.any(Number) });
+        expect(event.lastEventId).toMatch(/^\d+$/);
+      } finally {
+        source.close();
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/dark-mode', { enabled: true }).expect(200);
+      }
+      const forged = await fetch(url.replace(/ticket=[^&]+/, 'ticket=forged.ticket'));
+      expect(forged.status).toBe(401);
+      expect(await forged.json()).toMatchObject({ code: 'TOKEN_INVALID' });
+    });
+
     it('tags the REST reads of flags too, with If-None-Match → 304', async () => {
       const first = await api(testApp, acmeToken).get('/api/v1/me/features').expect(200);
       expect(first.headers.etag).toBeDefined();
@@ -126,10 +149,12 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       await toggle(false);
     });
 
-    it('web SDK with @openfeature/ofrep-web-provider sees a toggle take effect', async () => {
+    it('web SDK with @openfeature/ofrep-web-provider sees a toggle take effect, pushed over the change stream (no polling)', async () => {
+      // Node 20 has no global EventSource; browsers do. The provider opens the stream the bulk answer points to.
+      (globalThis as { EventSource?: unknown }).EventSource = EventSource;
       await WebOpenFeature.setContext({ targetingKey: 'user-1' });
       await WebOpenFeature.setProviderAndWait(
-        new OFREPWebProvider({ baseUrl: testApp.url, headers: [['Authorization', `Bearer ${acmeToken}`]], pollInterval: 100 }),
+        new OFREPWebProvider({ baseUrl: testApp.url, headers: [['Authorization', `Bearer ${acmeToken}`]], pollInterval: 0 }),
       );
       const client = WebOpenFeature.getClient();
       expect(client.getBooleanValue('new-checkout', true)).toBe(false);

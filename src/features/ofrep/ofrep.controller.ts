@@ -5,7 +5,7 @@ import { CurrentPrincipal, RequireScopes } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { entityTag, matchesIfNoneMatch, type OfrepEvaluation } from './ofrep-evaluation.js';
 import { OfrepExceptionFilter } from './ofrep-exception.filter.js';
-import { OfrepService, type BulkEvaluation } from './ofrep.service.js';
+import { OfrepService } from './ofrep.service.js';
 
 const CONTEXT_BODY = {
   schema: {
@@ -40,7 +40,7 @@ export class OfrepController {
   @ApiOperation({ summary: 'Evaluate every flag for the token’s tenant (OFREP evaluateFlagsBulk), with ETag / If-None-Match' })
   @ApiBody(CONTEXT_BODY)
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a previous answer: 304 when nothing changed' })
-  @ApiOkResponse({ description: '{flags: [...], metadata}; ETag header' })
+  @ApiOkResponse({ description: '{flags: [...], metadata, eventStreams: [{type: sse, url}]}; ETag header' })
   @ApiResponse({ status: 304, description: 'The flags are as the If-None-Match tag says' })
   @ApiBadRequestResponse({ description: '{errorCode: INVALID_CONTEXT | PARSE_ERROR, errorDetails}' })
   async evaluateFlagsBulk(
@@ -49,10 +49,11 @@ export class OfrepController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const evaluation: BulkEvaluation = await this.ofrep.evaluateAll(principal, body);
+    const { evaluation, eventStreams } = await this.ofrep.evaluateAll(principal, body);
+    // The tag covers the flags only: the stream ticket changes with the token, the flags do not.
     const tag = entityTag(evaluation);
     response.setHeader('ETag', tag);
     if (matchesIfNoneMatch(ifNoneMatch, tag)) response.status(304).end();
-    else response.status(200).json(evaluation);
+    else response.status(200).json({ ...evaluation, eventStreams });
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
+import { ServerConfig } from '../../config/app-config.js';
+import { StreamTickets } from '../stream-tickets.js';
 import { FeaturesService } from '../features.service.js';
 import { evaluateState, flagNotFound, readContext, type OfrepEvaluation } from './ofrep-evaluation.js';
 
@@ -8,6 +10,14 @@ export interface BulkEvaluation {
   metadata: { tenant: string };
 }
 
+export interface EventStreamLink {
+  type: 'sse';
+  url: string;
+  inactivityDelaySec: number;
+}
+
+const INACTIVITY_DELAY_SECONDS = 120;
+
 /**
  * OpenFeature Remote Evaluation: a tenant application's flags, evaluated for
  * the tenant its token acts for. The evaluation context can target users
@@ -15,7 +25,11 @@ export interface BulkEvaluation {
  */
 @Injectable()
 export class OfrepService {
-  constructor(private readonly features: FeaturesService) {}
+  constructor(
+    private readonly features: FeaturesService,
+    private readonly tickets: StreamTickets,
+    private readonly server: ServerConfig,
+  ) {}
 
   async evaluate(principal: Principal, key: string, body: unknown): Promise<OfrepEvaluation> {
     readContext(body, key);
@@ -25,9 +39,17 @@ export class OfrepService {
     return evaluateState(state);
   }
 
-  async evaluateAll(principal: Principal, body: unknown): Promise<BulkEvaluation> {
+  /** Every flag, and where to listen for their changes (kept apart: only the flags make the ETag). */
+  async evaluateAll(principal: Principal, body: unknown): Promise<{ evaluation: BulkEvaluation; eventStreams: EventStreamLink[] }> {
     readContext(body);
     const { tenant, states } = await this.features.listOwnFeatures(principal);
-    return { flags: states.map(evaluateState), metadata: { tenant: tenant.slug } };
+    return { evaluation: { flags: states.map(evaluateState), metadata: { tenant: tenant.slug } }, eventStreams: this.eventStreams(principal) };
+  }
+
+  /** Where an OFREP provider listens for changes: our SSE stream, with a ticket valid as long as the token. */
+  private eventStreams(principal: Principal): EventStreamLink[] {
+    const ticket = this.tickets.issue(principal.tenantId!, principal.expiresAt);
+    const url = `${this.server.publicUrl}/ofrep/v1/feature-events?ticket=${encodeURIComponent(ticket)}`;
+    return [{ type: 'sse', url, inactivityDelaySec: INACTIVITY_DELAY_SECONDS }];
   }
 }
