@@ -25,6 +25,8 @@ export default tseslint.config(
         URL: 'readonly',
         URLSearchParams: 'readonly',
         performance: 'readonly',
+        AbortController: 'readonly',
+        TextDecoder: 'readonly',
       },
     },
     rules: { 'no-console': 'off' },

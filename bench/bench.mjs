@@ -46,7 +46,9 @@ function load(options) {
   return new Promise((resolve, reject) => {
     autocannon({ connections, duration, ...options }, (error, result) => {
       if (error) return reject(error);
-      const failures = result.errors + result.timeouts + result.non2xx;
+      // A 304 is the answer a conditional request wants, not a failure.
+      const notModified = options.expectNotModified ? (result.statusCodeStats?.['304']?.count ?? 0) : 0;
+      const failures = result.errors + result.timeouts + result.non2xx - notModified;
       if (failures > 0) {
         const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${stat.count}`).join(' ');
         return reject(new Error(`${options.url}: ${failures} failed requests of ${result.requests.total} (${statuses}, errors ${result.errors})`));
@@ -92,7 +94,54 @@ async function once({ url, headers, bodies, concurrency = 20, onBody }) {
 
 async function check(options) {
   const response = await fetch(options.url, { method: options.method ?? 'GET', headers: options.headers, body: options.body });
-  if (!response.ok) throw new Error(`${options.url} answers ${response.status}: ${await response.text()}`);
+  const expected = options.expectNotModified ? response.status === 304 : response.ok;
+  if (!expected) throw new Error(`${options.url} answers ${response.status}: ${await response.text()}`);
+}
+
+/** Reads Server-Sent Events from a fetch response, calling onEvent with each event's arrival time. */
+async function readEvents(url, headers, onEvent) {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { ...headers, accept: 'text/event-stream' }, signal: controller.signal });
+  if (response.status !== 200) throw new Error(`${url} answers ${response.status}`);
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          if (buffer.slice(0, end).includes('data:')) onEvent(performance.now());
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch {
+      // closed
+    }
+  })();
+  return () => controller.abort();
+}
+
+/** Toggles a flag `count` times; the time from each toggle's request to its event at a subscriber. */
+async function toggleToEvent({ baseUrl, bearer, count }) {
+  const arrivals = [];
+  let waiting;
+  const close = await readEvents(`${baseUrl}/api/v1/tenants/acme/feature-events`, { authorization: bearer.authorization }, (at) => {
+    arrivals.push(at);
+    waiting?.();
+  });
+  const latencies = [];
+  for (let index = 0; index < count; index += 1) {
+    const arrived = new Promise((resolve) => (waiting = resolve));
+    const sent = performance.now();
+    const response = await fetch(`${baseUrl}/api/v1/tenants/acme/features/flag-9/${index % 2 ? 'disable' : 'enable'}`, { method: 'POST', headers: bearer });
+    if (!response.ok) throw new Error(`toggle answers ${response.status}`);
+    await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('no event within 5 s')), 5000))]);
+    latencies.push(arrivals.at(-1) - sent);
+  }
+  close();
+  latencies.sort((a, b) => a - b);
+  return { p50: latencies[Math.floor(count / 2)], p99: latencies[Math.floor(count * 0.99)], count };
 }
 
 async function compare(name, target, baseline, goal) {
@@ -148,9 +197,14 @@ async function main() {
   for (let index = 0; index < 5; index += 1) await call('PUT', `/api/v1/tenants/acme/features/flag-${index}`, { enabled: true });
 
   const bareSecret = randomBytes(24).toString('base64url');
+  const providerPort = await freePort();
+  await startProcess('bench/servers/bare-provider.mjs', { PORT: String(providerPort), CLIENT_SECRET: bareSecret });
+  await waitForHttp(`http://127.0.0.1:${providerPort}/oidc/.well-known/openid-configuration`);
+  const tenantClient = await platformClient(baseUrl, env, 'features:read', 'acme');
+  const tenantBearer = { authorization: `Bearer ${tenantClient.token}` };
   const barePort = await freePort();
-  await startProcess('bench/servers/bare-provider.mjs', { PORT: String(barePort), CLIENT_SECRET: bareSecret });
-  await waitForHttp(`http://127.0.0.1:${barePort}/oidc/.well-known/openid-configuration`);
+  await startProcess('bench/servers/bare-http.mjs', { PORT: String(barePort) });
+  await waitForHttp(`http://127.0.0.1:${barePort}/`);
   const helloPort = await freePort();
   await startProcess('bench/servers/bare-nest.mjs', { PORT: String(helloPort) });
   await waitForHttp(`http://127.0.0.1:${helloPort}/hello`);
@@ -162,7 +216,7 @@ async function main() {
       '(a) POST /oidc/token client_credentials (JWT ES256)',
       { url: `${baseUrl}/oidc/token`, method: 'POST', headers: { ...form, authorization: basic }, body: 'grant_type=client_credentials&scope=features:read' },
       {
-        url: `http://127.0.0.1:${barePort}/oidc/token`,
+        url: `http://127.0.0.1:${providerPort}/oidc/token`,
         method: 'POST',
         headers: { ...form, authorization: `Basic ${Buffer.from(`bench:${bareSecret}`).toString('base64')}` },
         body: 'grant_type=client_credentials&scope=features:read',
@@ -171,6 +225,7 @@ async function main() {
     ),
   );
   const single = [];
+  let sseLatency;
   if (wanted('c')) {
     const count = Number(values['user-flow-requests']);
     const { codes, verifier, basic } = await mintCodes({ baseUrl, env, tenant: 'acme', count });
@@ -198,6 +253,33 @@ async function main() {
     ),
   );
 
+  if (wanted('e')) results.push(
+    await compare(
+      '(e) GET /api/v1/me/features, warm (tenant token)',
+      { url: `${baseUrl}/api/v1/me/features`, headers: tenantBearer },
+      { url: `http://127.0.0.1:${barePort}/` },
+      0.4,
+    ),
+  );
+  if (wanted('f')) {
+    const ofrepHeaders = { ...tenantBearer, 'content-type': 'application/json' };
+    const ofrepBody = JSON.stringify({ context: { targetingKey: 'user-1' } });
+    const first = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags`, { method: 'POST', headers: ofrepHeaders, body: ofrepBody });
+    const etag = first.headers.get('etag');
+    const notModified = await load({
+      url: `${baseUrl}/ofrep/v1/evaluate/flags`,
+      method: 'POST',
+      headers: { ...ofrepHeaders, 'if-none-match': etag },
+      body: ofrepBody,
+      expectNotModified: true,
+    });
+    single.push({ name: '(f) POST /ofrep/v1/evaluate/flags, matching ETag → 304', rps: notModified.rps, p99: notModified.p99, note: `${connections} connections, ${duration} s` });
+  }
+  if (wanted('g')) {
+    const sse = await toggleToEvent({ baseUrl, bearer, count: 200 });
+    sseLatency = sse;
+  }
+
   console.log('');
   console.log('scenario'.padEnd(54), 'req/s'.padStart(8), 'p99 ms'.padStart(7), '| baseline req/s'.padStart(16), 'p99 ms'.padStart(7), '| ratio (min-max)', ' goal', ' ');
   for (const r of results) {
@@ -215,9 +297,18 @@ async function main() {
     );
   }
   for (const r of single) {
-    console.log(r.name.padEnd(54), r.rps.toFixed(0).padStart(8), String(r.p99).padStart(7), `| ${r.requests} requests, each with its own single-use code or token`);
+    const note = r.note ?? `${r.requests} requests, each with its own single-use code or token`;
+    console.log(r.name.padEnd(54), r.rps.toFixed(0).padStart(8), String(r.p99).padStart(7), `| ${note}`);
   }
-  console.log('baselines: (a) oidc-provider 9 alone on node:http, same ES256 JWT config, in-memory client; (b) NestJS hello world on @nestjs/platform-express');
+  if (sseLatency) {
+    console.log(
+      '(g) toggle → SSE event at a subscriber'.padEnd(54),
+      `p50 ${sseLatency.p50.toFixed(1)} ms, p99 ${sseLatency.p99.toFixed(1)} ms over ${sseLatency.count} toggles`,
+      '| goal p99 < 100 ms',
+      sseLatency.p99 < 100 ? 'met' : 'MISSED',
+    );
+  }
+  console.log('baselines: (a) oidc-provider 9 alone on node:http, same ES256 JWT config, in-memory client; (b) NestJS hello world on @nestjs/platform-express; (e) bare node:http with the same body');
   console.log('Tenantry runs with LOG_LEVEL=warn and TOKEN_RATE_LIMIT=0 here (no per-request log line, no per-client limit): the figures measure the request path.');
   children.forEach((child) => child.kill('SIGTERM'));
   await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -40,7 +40,8 @@ describe('moving a tenant between placements, online', () => {
     await api(testApp, admin).put('/api/v1/tenants/mover/features/flag-7', { enabled: true }).expect(200);
 
     const toPooled = await api(testApp, admin).post('/api/v1/tenants/mover/move', { placement: 'pooled' }).expect(200);
-    expect(toPooled.body).toMatchObject({ placement: 'pooled', from: 'isolated', copiedRows: WRITES + 1 });
+    // The seeded flags, the user, and the log of the one change.
+    expect(toPooled.body).toMatchObject({ placement: 'pooled', from: 'isolated', copiedRows: WRITES + 2 });
     // The API removes the old copy after the grace period, in the background.
     await waitFor(async () => !(await schemaExists('tenant_mover')));
     expect(await query('SELECT email FROM tenants_pooled.users WHERE tenant_id = $1', [created.body.id])).toEqual([{ email: 'ann@mover.test' }]);
@@ -48,7 +49,7 @@ describe('moving a tenant between placements, online', () => {
     expect(flag.body).toMatchObject({ enabled: true, source: 'tenant' });
 
     const cli = await runCliJson(['tenants:move', 'mover', '--placement', 'isolated', '--json']);
-    expect(cli).toMatchObject({ slug: 'mover', placement: 'isolated', from: 'pooled', copiedRows: WRITES + 1 });
+    expect(cli).toMatchObject({ slug: 'mover', placement: 'isolated', from: 'pooled', copiedRows: WRITES + 2 });
     expect(await schemaExists('tenant_mover')).toBe(true);
     expect(await query('SELECT 1 FROM tenants_pooled.users WHERE tenant_id = $1', [created.body.id])).toEqual([]);
     expect(await query('SELECT 1 FROM tenants_pooled.tenant_features WHERE tenant_id = $1', [created.body.id])).toEqual([]);
@@ -107,6 +108,10 @@ describe('moving a tenant between placements, online', () => {
     const stored = await query(`SELECT feature_key FROM tenant_busy.tenant_features WHERE tenant_id = $1 AND enabled AND origin = 'override'`, [tenant.id]);
     const storedKeys = new Set(stored.map((row) => row.feature_key as string));
     expect(acknowledged.filter((key) => !storedKeys.has(key))).toEqual([]);
+    // The audit trail moved with the data: one entry per acknowledged write, ids unique and increasing.
+    const log = await query('SELECT id::text AS id FROM tenant_busy.feature_changes WHERE tenant_id = $1 ORDER BY id', [tenant.id]);
+    expect(log).toHaveLength(WRITES);
+    expect(new Set(log.map((row) => row.id)).size).toBe(WRITES);
     // The last move's old copy goes after the grace period, and nothing of it stays in the pool.
     await waitFor(async () => (await query('SELECT 1 FROM tenantry.tenants WHERE retired_schema IS NOT NULL')).length === 0);
     expect(await query('SELECT 1 FROM tenants_pooled.tenant_features WHERE tenant_id = $1', [tenant.id])).toEqual([]);
