@@ -1,10 +1,15 @@
+import type { FeatureType, FlagValue, Rollout, TargetingRule } from './flag-evaluation.js';
+
 /** Lowercase letters, digits, dots, underscores and hyphens; 1 to 64. Mirrored by a CHECK constraint. */
 export const FEATURE_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export interface Feature {
   key: string;
   description: string;
+  type: FeatureType;
   defaultEnabled: boolean;
+  /** What tenants get when the flag is off for them (a boolean flag: false). */
+  defaultValue: FlagValue;
   createdAt: Date;
 }
 
@@ -12,7 +17,15 @@ export interface Feature {
 export interface TenantFeatureState {
   key: string;
   description: string;
+  type: FeatureType;
   enabled: boolean;
+  /** The value the flag serves (to users no rule or rollout singles out): on-value when enabled, default when not. */
+  value: FlagValue;
+  defaultValue: FlagValue;
+  /** A typed flag's on-value set for this tenant (null: the default). */
+  onValue: FlagValue | null;
+  rules: TargetingRule[];
+  rollout: Rollout | null;
   /** `tenant`: set for this tenant; `default`: the catalogue default applies. */
   source: 'tenant' | 'default';
   updatedAt: Date | null;
@@ -30,7 +43,16 @@ export interface FeatureChange {
   id: string;
   key: string;
   actor: FeatureActor;
-  before: { enabled: boolean; origin: string } | null;
-  after: { enabled: boolean; origin: string };
+  before: FeatureSnapshot | null;
+  after: FeatureSnapshot;
   changedAt: Date;
+}
+
+/** A tenant's setting of a flag as the audit trail records it. */
+export interface FeatureSnapshot {
+  enabled: boolean;
+  origin: string;
+  value?: FlagValue | null;
+  rules?: TargetingRule[];
+  rollout?: Rollout | null;
 }

@@ -5,18 +5,43 @@ import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { TenantAccessService } from '../tenants/tenant-access.service.js';
 import { FEATURE_KEY_PATTERN, type Feature, type FeatureActor, type FeatureChange, type TenantFeatureState } from './feature.js';
+import { valueMatchesType, type FeatureType, type FlagValue, type Rollout, type TargetingRule } from './flag-evaluation.js';
 import { FeaturesError } from './features.errors.js';
 import { FeaturesRepository } from './features.repository.js';
 import { TenantFeaturesRepository, type FeatureWrite, type TenantFeatureOverride } from './tenant-features.repository.js';
 
 function effectiveState(feature: Feature, override: TenantFeatureOverride | null | undefined): TenantFeatureState {
+  const enabled = override ? override.enabled : feature.defaultEnabled;
+  const onValue = override?.value ?? null;
+  const served = feature.type === 'boolean' ? enabled : enabled ? (onValue ?? feature.defaultValue) : feature.defaultValue;
   return {
     key: feature.key,
     description: feature.description,
-    enabled: override ? override.enabled : feature.defaultEnabled,
+    type: feature.type,
+    enabled,
+    value: served,
+    defaultValue: feature.defaultValue,
+    onValue,
+    rules: override?.rules ?? [],
+    rollout: override?.rollout ?? null,
     source: override && override.origin === 'override' ? 'tenant' : 'default',
     updatedAt: override?.updatedAt ?? null,
   };
+}
+
+export interface CreateFeatureCommand {
+  key: string;
+  description?: string;
+  type?: FeatureType;
+  defaultEnabled?: boolean;
+  /** Required for non-boolean flags; must be of the flag's type. */
+  defaultValue?: unknown;
+}
+
+export interface SetFeatureCommand {
+  enabled: boolean;
+  /** Value, rules and rollout; absent: kept as they are. */
+  targeting?: { value?: unknown; rules?: TargetingRule[]; rollout?: Rollout | null };
 }
 
 const CATALOGUE = 'catalogue';
@@ -39,6 +64,19 @@ function expectedState(key: string, ifMatch: string | undefined): FeatureWrite['
   if (!match) throw new FeaturesError('FEATURE_PRECONDITION_FAILED', `If-Match ${ifMatch} is not a version of feature "${key}".`);
   const millis = Number(match[1]);
   return { updatedAt: millis === 0 ? null : new Date(millis) };
+}
+
+/** A typed flag's value and each rule's value must be of the flag's type. */
+function checkTargeting(feature: Feature, targeting: FeatureWrite['targeting']): void {
+  if (!targeting) return;
+  const invalid = (detail: string): FeaturesError => new FeaturesError('FEATURE_INVALID', detail);
+  if (targeting.value !== null) {
+    if (feature.type === 'boolean') throw invalid('A boolean flag’s value is its enabled state; send no value.');
+    if (!valueMatchesType(feature.type, targeting.value)) throw invalid(`value must be of type ${feature.type}.`);
+  }
+  for (const rule of targeting.rules) {
+    if (rule.value !== undefined && !valueMatchesType(feature.type, rule.value)) throw invalid(`A rule’s value must be of type ${feature.type}.`);
+  }
 }
 
 function actorOf(principal: Principal): FeatureActor {
@@ -69,8 +107,17 @@ export class FeaturesService {
     });
   }
 
-  async createFeature(input: { key: string; description?: string; defaultEnabled?: boolean }): Promise<Feature> {
-    const feature = { key: input.key, description: input.description ?? '', defaultEnabled: input.defaultEnabled ?? false };
+  async createFeature(input: CreateFeatureCommand): Promise<Feature> {
+    const type = input.type ?? 'boolean';
+    if (type !== 'boolean' && !valueMatchesType(type, input.defaultValue)) {
+      throw new FeaturesError('FEATURE_INVALID', `A ${type} flag needs a defaultValue of type ${type}.`);
+    }
+    if (type === 'boolean' && input.defaultValue !== undefined && typeof input.defaultValue !== 'boolean') {
+      throw new FeaturesError('FEATURE_INVALID', 'A boolean flag’s defaultValue is true or false.');
+    }
+    const defaultEnabled = type === 'boolean' ? ((input.defaultValue as boolean | undefined) ?? input.defaultEnabled ?? false) : (input.defaultEnabled ?? false);
+    const defaultValue = type === 'boolean' ? false : (input.defaultValue as FlagValue);
+    const feature = { key: input.key, description: input.description ?? '', type, defaultEnabled, defaultValue };
     const created = await this.catalogue.create(feature);
     if (!created) throw new FeaturesError('FEATURE_KEY_TAKEN', `A feature with key "${feature.key}" already exists.`);
     await this.changes.publish({ topic: 'feature', key: created.key });
@@ -99,13 +146,17 @@ export class FeaturesService {
   /** Sets flags of one tenant in one transaction, each change logged with its actor. */
   async setTenantFeatures(tenant: Tenant, writes: FeatureWrite[], actor: FeatureActor): Promise<TenantFeatureState[]> {
     const features = await Promise.all(writes.map((write) => this.requireFeature(write.key)));
+    writes.forEach((write, index) => checkTargeting(features[index]!, write.targeting));
     const results = await this.tenantFeatures.setMany(tenant, writes, actor);
     await this.changes.publish({ topic: 'tenant-feature', key: tenant.id });
     return results.map((result, index) => effectiveState(features[index]!, result.override));
   }
 
-  async setTenantFeature(tenant: Tenant, key: string, enabled: boolean, actor: FeatureActor, ifMatch?: string): Promise<TenantFeatureState> {
-    const [state] = await this.setTenantFeatures(tenant, [{ key, enabled, expected: expectedState(key, ifMatch) }], actor);
+  async setTenantFeature(tenant: Tenant, key: string, command: SetFeatureCommand | boolean, actor: FeatureActor, ifMatch?: string): Promise<TenantFeatureState> {
+    const { enabled, targeting } = typeof command === 'boolean' ? { enabled: command, targeting: undefined } : command;
+    const write: FeatureWrite = { key, enabled, expected: expectedState(key, ifMatch) };
+    if (targeting) write.targeting = { value: (targeting.value ?? null) as FlagValue | null, rules: targeting.rules ?? [], rollout: targeting.rollout ?? null };
+    const [state] = await this.setTenantFeatures(tenant, [write], actor);
     return state!;
   }
 
@@ -125,8 +176,8 @@ export class FeaturesService {
     return this.getTenantFeature(await this.access.resolve(principal, slug), key);
   }
 
-  async setFeatureFor(principal: Principal, slug: string, key: string, enabled: boolean, ifMatch?: string): Promise<TenantFeatureState> {
-    return this.setTenantFeature(await this.access.resolve(principal, slug), key, enabled, actorOf(principal), ifMatch);
+  async setFeatureFor(principal: Principal, slug: string, key: string, command: SetFeatureCommand | boolean, ifMatch?: string): Promise<TenantFeatureState> {
+    return this.setTenantFeature(await this.access.resolve(principal, slug), key, command, actorOf(principal), ifMatch);
   }
 
   async setFeaturesFor(principal: Principal, slug: string, writes: { key: string; enabled: boolean }[]): Promise<TenantFeatureState[]> {

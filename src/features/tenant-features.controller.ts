@@ -73,7 +73,10 @@ export class TenantFeaturesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TenantFeatureResponse> {
-    return tagged(response, await this.features.setFeatureFor(principal, slug, key, body.enabled, ifMatch));
+    // Value, rules and rollout travel together: send any of them and the three are replaced; none, and they stay.
+    const targeted = body.value !== undefined || body.rules !== undefined || body.rollout !== undefined;
+    const command = { enabled: body.enabled, ...(targeted ? { targeting: { value: body.value, rules: body.rules, rollout: body.rollout } } : {}) };
+    return tagged(response, await this.features.setFeatureFor(principal, slug, key, command, ifMatch));
   }
 
   @Post('tenants/:slug/features/:key/enable')

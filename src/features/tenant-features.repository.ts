@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Tenant } from '../tenants/tenant.js';
 import { TenantDataService, type TenantDatabase } from '../tenants/tenant-data.service.js';
-import type { FeatureActor, FeatureChange } from './feature.js';
+import { Prisma } from '../generated/tenant/client.js';
+import type { FeatureActor, FeatureChange, FeatureSnapshot } from './feature.js';
+import type { FlagValue, Rollout, TargetingRule } from './flag-evaluation.js';
 import { FeaturesError } from './features.errors.js';
 
 export interface TenantFeatureOverride {
@@ -9,12 +11,24 @@ export interface TenantFeatureOverride {
   enabled: boolean;
   /** 'seed': the catalogue default written when the tenant was created; 'override': set by an admin. */
   origin: string;
+  value: FlagValue | null;
+  rules: TargetingRule[];
+  rollout: Rollout | null;
   updatedAt: Date;
+}
+
+/** The targeting part of a setting; a write that carries it replaces it whole. */
+export interface FeatureTargeting {
+  value: FlagValue | null;
+  rules: TargetingRule[];
+  rollout: Rollout | null;
 }
 
 export interface FeatureWrite {
   key: string;
   enabled: boolean;
+  /** Replaces value, rules and rollout; absent: they stay as they are. */
+  targeting?: FeatureTargeting;
   /** If-Match: the state the writer saw (updatedAt null: no state of its own yet). */
   expected?: { updatedAt: Date | null };
 }
@@ -28,7 +42,7 @@ function preconditionFailed(key: string): FeaturesError {
   return new FeaturesError('FEATURE_PRECONDITION_FAILED', `Feature "${key}" changed since the version named in If-Match; read it again.`);
 }
 
-const FIELDS = { featureKey: true, enabled: true, origin: true, updatedAt: true } as const;
+const FIELDS = { featureKey: true, enabled: true, origin: true, value: true, rules: true, rollout: true, updatedAt: true } as const;
 const MAX_ATTEMPTS = 5;
 
 type ChangeRow = {
@@ -52,17 +66,27 @@ function toChange(row: ChangeRow): FeatureChange {
   };
 }
 
-function snapshot(override: TenantFeatureOverride | null): { enabled: boolean; origin: string } | null {
-  return override ? { enabled: override.enabled, origin: override.origin } : null;
+type OverrideRow = Omit<TenantFeatureOverride, 'value' | 'rules' | 'rollout'> & { value: unknown; rules: unknown; rollout: unknown };
+
+function toOverride(row: OverrideRow): TenantFeatureOverride {
+  return { ...row, value: (row.value ?? null) as FlagValue | null, rules: (row.rules ?? []) as TargetingRule[], rollout: (row.rollout ?? null) as Rollout | null };
 }
+
+function snapshot(override: TenantFeatureOverride | null): FeatureSnapshot | null {
+  if (!override) return null;
+  const { enabled, origin, value, rules, rollout } = override;
+  return value === null && rules.length === 0 && rollout === null ? { enabled, origin } : { enabled, origin, value, rules, rollout };
+}
+
+const json = (value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
 /** Per-tenant feature state and its change log, in the tenant's own data. Every method names its tenant. */
 @Injectable()
 export class TenantFeaturesRepository {
   constructor(private readonly data: TenantDataService) {}
 
-  list(tenant: Tenant): Promise<TenantFeatureOverride[]> {
-    return this.data.read(tenant, (db) => db.tenantFeature.findMany({ where: { tenantId: tenant.id }, select: FIELDS }));
+  async list(tenant: Tenant): Promise<TenantFeatureOverride[]> {
+    return (await this.data.read(tenant, (db) => db.tenantFeature.findMany({ where: { tenantId: tenant.id }, select: FIELDS }))).map(toOverride);
   }
 
   /**
@@ -81,11 +105,12 @@ export class TenantFeaturesRepository {
   }
 
   private async setOne(db: TenantDatabase, tenant: Tenant, item: FeatureWrite, actor: FeatureActor): Promise<SetResult> {
-    const { key: featureKey, enabled, expected } = item;
+    const { key: featureKey, expected } = item;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const before = await db.tenantFeature.findUnique({ where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } }, select: FIELDS });
+      const found = await db.tenantFeature.findUnique({ where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } }, select: FIELDS });
+      const before = found ? toOverride(found) : null;
       if (expected && (before?.updatedAt.getTime() ?? null) !== (expected.updatedAt?.getTime() ?? null)) throw preconditionFailed(featureKey);
-      const override = await this.compareAndSet(db, tenant, featureKey, enabled, before);
+      const override = await this.compareAndSet(db, tenant, item, before);
       if (!override) {
         if (expected) throw preconditionFailed(featureKey);
         continue;
@@ -96,8 +121,8 @@ export class TenantFeaturesRepository {
           featureKey,
           actorClientId: actor.clientId,
           actorUserId: actor.userId,
-          before: snapshot(before) ?? undefined,
-          after: snapshot(override)!,
+          before: (snapshot(before) ?? undefined) as Prisma.InputJsonValue | undefined,
+          after: snapshot(override)! as unknown as Prisma.InputJsonValue,
         },
       });
       return { override, change: toChange(change) };
@@ -136,20 +161,25 @@ export class TenantFeaturesRepository {
   private async compareAndSet(
     db: TenantDatabase,
     tenant: Tenant,
-    featureKey: string,
-    enabled: boolean,
+    item: FeatureWrite,
     before: TenantFeatureOverride | null,
   ): Promise<TenantFeatureOverride | undefined> {
+    const featureKey = item.key;
+    const targeting = item.targeting ? { value: json(item.targeting.value), rules: item.targeting.rules as unknown as Prisma.InputJsonValue, rollout: json(item.targeting.rollout) } : {};
     if (!before) {
-      const created = await db.tenantFeature.createMany({ data: [{ tenantId: tenant.id, featureKey, enabled, origin: 'override' }], skipDuplicates: true });
+      const created = await db.tenantFeature.createMany({
+        data: [{ tenantId: tenant.id, featureKey, enabled: item.enabled, origin: 'override', ...targeting }],
+        skipDuplicates: true,
+      });
       if (created.count === 0) return undefined;
     } else {
       const updated = await db.tenantFeature.updateMany({
         where: { tenantId: tenant.id, featureKey, updatedAt: before.updatedAt },
-        data: { enabled, origin: 'override' },
+        data: { enabled: item.enabled, origin: 'override', ...targeting },
       });
       if (updated.count === 0) return undefined;
     }
-    return (await db.tenantFeature.findUnique({ where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } }, select: FIELDS }))!;
+    const row = await db.tenantFeature.findUnique({ where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } }, select: FIELDS });
+    return toOverride(row!);
   }
 }

@@ -48,7 +48,7 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
         value: false,
         reason: 'STATIC',
         variant: 'off',
-        metadata: { source: 'default', description: 'The new checkout' },
+        metadata: { type: 'boolean', source: 'default', description: 'The new checkout' },
       });
     });
 
@@ -132,6 +132,78 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     });
   });
 
+  describe('typed flags, targeting and rollout', () => {
+    beforeAll(async () => {
+      await api(testApp, admin).post('/api/v1/features', { key: 'banner', type: 'string', defaultValue: 'classic' }).expect(201);
+      await api(testApp, admin).post('/api/v1/features', { key: 'limits', type: 'object', defaultValue: { seats: 5 } }).expect(201);
+      await api(testApp, admin)
+        .put('/api/v1/tenants/acme/features/banner', {
+          enabled: true,
+          value: 'spring',
+          rules: [{ attribute: 'email', operator: 'ends_with', values: ['@acme.test'], value: 'staff' }],
+        })
+        .expect(200);
+    });
+
+    it('creates typed flags and refuses values of another type', async () => {
+      const catalogue = await api(testApp, admin).get('/api/v1/features').expect(200);
+      expect(catalogue.body.items).toContainEqual(expect.objectContaining({ key: 'banner', type: 'string', defaultValue: 'classic' }));
+      expectProblem(await api(testApp, admin).post('/api/v1/features', { key: 'no-default', type: 'number' }), 400, 'FEATURE_INVALID');
+      expectProblem(await api(testApp, admin).post('/api/v1/features', { key: 'odd', defaultValue: 'yes' }), 400, 'FEATURE_INVALID');
+      expectProblem(await api(testApp, admin).put('/api/v1/tenants/acme/features/banner', { enabled: true, value: 42 }), 400, 'FEATURE_INVALID');
+      expectProblem(
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/banner', { enabled: true, rules: [{ attribute: 'plan', operator: 'like', values: [] }] }),
+        400,
+      );
+      expectProblem(await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: true, rollout: { percentage: 101 } }), 400);
+    });
+
+    it('serves a typed value, and a targeted one to users a rule matches', async () => {
+      const staff = await ofrep(acmeToken).one('banner', { context: { targetingKey: 'ann', email: 'ann@acme.test' } }).expect(200);
+      expect(staff.body).toMatchObject({ value: 'staff', reason: 'TARGETING_MATCH', variant: 'rule-1' });
+      const customer = await ofrep(acmeToken).one('banner', { context: { targetingKey: 'bob', email: 'bob@else.test' } }).expect(200);
+      expect(customer.body).toMatchObject({ value: 'spring', reason: 'STATIC' });
+      const limits = await ofrep(acmeToken).one('limits').expect(200);
+      expect(limits.body).toMatchObject({ value: { seats: 5 }, reason: 'STATIC', metadata: { type: 'object' } });
+      const rest = await api(testApp, acmeToken).get('/api/v1/me/features').expect(200);
+      expect(rest.body.items).toContainEqual(expect.objectContaining({ key: 'banner', type: 'string', value: 'spring', rules: [expect.objectContaining({ value: 'staff' })] }));
+    });
+
+    it('rolls a flag out to a share of users, the same users every time, and needs a targeting key for it', async () => {
+      await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: true, rollout: { percentage: 50 } }).expect(200);
+      try {
+        const evaluate = async () => {
+          const answers: boolean[] = [];
+          for (let index = 0; index < 200; index += 1) {
+            const answer = await ofrep(acmeToken).one('new-checkout', { context: { targetingKey: `user-${index}` } }).expect(200);
+            expect(answer.body.reason).toBe('SPLIT');
+            answers.push(answer.body.value as boolean);
+          }
+          return answers;
+        };
+        const first = await evaluate();
+        const share = first.filter(Boolean).length / first.length;
+        expect(share).toBeGreaterThan(0.35);
+        expect(share).toBeLessThan(0.65);
+        expect(await evaluate()).toEqual(first);
+
+        expect((await ofrep(acmeToken).one('new-checkout', { context: {} }).expect(400)).body).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
+        const bulk = await ofrep(acmeToken).all({ context: {} }).expect(200);
+        expect(bulk.body.flags).toContainEqual(expect.objectContaining({ key: 'new-checkout', errorCode: 'TARGETING_KEY_MISSING' }));
+        expect(bulk.body.flags).toContainEqual(expect.objectContaining({ key: 'dark-mode', value: true }));
+      } finally {
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: false, rules: [], rollout: null }).expect(200);
+      }
+    });
+
+    it('records the targeting in the audit trail', async () => {
+      const trail = await api(testApp, admin).get('/api/v1/tenants/acme/feature-changes').expect(200);
+      expect(trail.body.items).toContainEqual(
+        expect.objectContaining({ key: 'banner', after: expect.objectContaining({ value: 'spring', rules: [expect.objectContaining({ operator: 'ends_with' })] }) }),
+      );
+    });
+  });
+
   describe('through the official OpenFeature SDKs', () => {
     const toggle = (enabled: boolean) => api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled }).expect(200);
 
@@ -147,6 +219,8 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       await toggle(true);
       expect(await client.getBooleanDetails('new-checkout', false, context)).toMatchObject({ value: true, reason: 'STATIC', variant: 'on' });
       await toggle(false);
+      expect(await client.getStringValue('banner', 'none', { targetingKey: 'ann', email: 'ann@acme.test' })).toBe('staff');
+      expect(await client.getObjectValue('limits', {}, context)).toEqual({ seats: 5 });
     });
 
     it('web SDK with @openfeature/ofrep-web-provider sees a toggle take effect, pushed over the change stream (no polling)', async () => {

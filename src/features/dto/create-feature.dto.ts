@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Allow, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { FEATURE_KEY_PATTERN } from '../feature.js';
+import { FEATURE_TYPES, type FeatureType, type FlagValue } from '../flag-evaluation.js';
 
 export class CreateFeatureDto {
   @ApiProperty({ example: 'new-dashboard', pattern: FEATURE_KEY_PATTERN.source })
@@ -14,8 +15,17 @@ export class CreateFeatureDto {
   @MaxLength(500)
   description?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'State for tenants that have not set it' })
+  @ApiPropertyOptional({ enum: FEATURE_TYPES, default: 'boolean' })
+  @IsOptional()
+  @IsIn(FEATURE_TYPES)
+  type?: FeatureType;
+
+  @ApiPropertyOptional({ default: false, description: 'On or off for tenants that have not set it' })
   @IsOptional()
   @IsBoolean()
   defaultEnabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Required for string, number and object flags: served when the flag is off for a tenant' })
+  @Allow()
+  defaultValue?: FlagValue;
 }

@@ -1,14 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Feature, FeatureChange, TenantFeatureState } from '../feature.js';
+import type { Feature, FeatureChange, FeatureSnapshot, TenantFeatureState } from '../feature.js';
+import { FEATURE_TYPES, type FlagValue, type Rollout, type TargetingRule } from '../flag-evaluation.js';
+import { RolloutDto, TargetingRuleDto } from './set-tenant-feature.dto.js';
 
 export class FeatureResponse {
   @ApiProperty({ example: 'new-dashboard' }) key!: string;
   @ApiProperty() description!: string;
+  @ApiProperty({ enum: FEATURE_TYPES }) type!: string;
   @ApiProperty() defaultEnabled!: boolean;
+  @ApiProperty({ description: 'Served when the flag is off for a tenant' }) defaultValue!: FlagValue;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static from(feature: Feature): FeatureResponse {
-    return { key: feature.key, description: feature.description, defaultEnabled: feature.defaultEnabled, createdAt: feature.createdAt.toISOString() };
+    return {
+      key: feature.key,
+      description: feature.description,
+      type: feature.type,
+      defaultEnabled: feature.defaultEnabled,
+      defaultValue: feature.defaultValue,
+      createdAt: feature.createdAt.toISOString(),
+    };
   }
 }
 
@@ -19,13 +30,18 @@ export class FeatureListResponse {
 export class TenantFeatureResponse {
   @ApiProperty({ example: 'new-dashboard' }) key!: string;
   @ApiProperty() description!: string;
+  @ApiProperty({ enum: FEATURE_TYPES }) type!: string;
   @ApiProperty() enabled!: boolean;
+  @ApiProperty({ description: 'What the flag serves to users no rule or rollout singles out' }) value!: FlagValue;
+  @ApiProperty({ type: [TargetingRuleDto] }) rules!: TargetingRule[];
+  @ApiProperty({ type: RolloutDto, nullable: true }) rollout!: Rollout | null;
   @ApiProperty({ enum: ['tenant', 'default'], description: 'tenant: set for this tenant; default: the catalogue default applies' })
   source!: 'tenant' | 'default';
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) updatedAt!: string | null;
 
   static from(state: TenantFeatureState): TenantFeatureResponse {
-    return { ...state, updatedAt: state.updatedAt?.toISOString() ?? null };
+    const { key, description, type, enabled, value, rules, rollout, source } = state;
+    return { key, description, type, enabled, value, rules, rollout, source, updatedAt: state.updatedAt?.toISOString() ?? null };
   }
 
   static list({ tenant, states }: { tenant: { slug: string }; states: TenantFeatureState[] }): TenantFeatureListResponse {
@@ -48,8 +64,8 @@ export class FeatureChangeResponse {
   @ApiProperty({ example: 'new-dashboard' }) key!: string;
   @ApiProperty({ type: FeatureActorResponse }) actor!: FeatureActorResponse;
   @ApiProperty({ nullable: true, description: '{enabled, origin} before, null when the tenant had no state of its own' })
-  before!: { enabled: boolean; origin: string } | null;
-  @ApiProperty({ description: '{enabled, origin} after' }) after!: { enabled: boolean; origin: string };
+  before!: FeatureSnapshot | null;
+  @ApiProperty({ description: '{enabled, origin[, value, rules, rollout]} after' }) after!: FeatureSnapshot;
   @ApiProperty({ format: 'date-time' }) changedAt!: string;
 
   static from(change: FeatureChange): FeatureChangeResponse {

@@ -1,8 +1,70 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { RULE_OPERATORS, type FlagValue, type RuleOperator } from '../flag-evaluation.js';
+
+export class TargetingRuleDto {
+  @ApiProperty({ example: 'email', description: 'A property of the evaluation context' })
+  @IsString()
+  @Length(1, 100)
+  attribute!: string;
+
+  @ApiProperty({ enum: RULE_OPERATORS })
+  @IsIn(RULE_OPERATORS)
+  operator!: RuleOperator;
+
+  @ApiProperty({ example: ['@acme.test'], description: 'Compared as text' })
+  @IsArray()
+  @ArrayMaxSize(100)
+  values!: (string | number | boolean)[];
+
+  @ApiPropertyOptional({ description: 'Served to matching users; default: the flag’s on-value' })
+  @Allow()
+  value?: FlagValue;
+}
+
+export class RolloutDto {
+  @ApiProperty({ minimum: 0, maximum: 100, example: 25, description: 'Share of users (by targetingKey) who get the on-value' })
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  percentage!: number;
+}
 
 export class SetTenantFeatureDto {
   @ApiProperty({ example: true })
   @IsBoolean()
   enabled!: boolean;
+
+  @ApiPropertyOptional({ description: 'A typed flag’s value when on (of the flag’s type); null: the catalogue default' })
+  @Allow()
+  value?: FlagValue | null;
+
+  @ApiPropertyOptional({ type: [TargetingRuleDto], description: 'First match wins' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => TargetingRuleDto)
+  rules?: TargetingRuleDto[];
+
+  @ApiPropertyOptional({ type: RolloutDto, nullable: true })
+  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @ValidateNested()
+  @Type(() => RolloutDto)
+  rollout?: RolloutDto | null;
 }

@@ -16,9 +16,26 @@ describe('OFREP evaluation', () => {
     }
   });
 
-  it('reports a tenant’s flag as a static on/off value', () => {
-    const state = { key: 'k', description: '', enabled: true, source: 'tenant' as const, updatedAt: null };
-    expect(evaluateState(state)).toEqual({ key: 'k', value: true, reason: 'STATIC', variant: 'on', metadata: { source: 'tenant' } });
+  const state = {
+    key: 'k',
+    description: '',
+    type: 'boolean' as const,
+    enabled: true,
+    value: true,
+    defaultValue: false,
+    onValue: null,
+    rules: [],
+    rollout: null,
+    source: 'tenant' as const,
+    updatedAt: null,
+  };
+
+  it('reports a tenant’s plain flag as a static value', () => {
+    expect(evaluateState(state, {}, 'tenant')).toEqual({ key: 'k', value: true, reason: 'STATIC', variant: 'on', metadata: { type: 'boolean', source: 'tenant' } });
+  });
+
+  it('reports a rollout without a targeting key as an evaluation failure of that flag', () => {
+    expect(evaluateState({ ...state, rollout: { percentage: 50 } }, {}, 'tenant')).toMatchObject({ key: 'k', errorCode: 'TARGETING_KEY_MISSING' });
   });
 
   it('tags equal answers equally and different ones differently', () => {

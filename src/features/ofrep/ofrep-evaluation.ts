@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TenantFeatureState } from '../feature.js';
+import { resolveFlag } from '../flag-evaluation.js';
 
 /** Reasons OFREP allows on a successful evaluation. */
 export type OfrepReason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'UNKNOWN';
@@ -52,17 +53,25 @@ export function readContext(body: unknown, key?: string): EvaluationContext {
 }
 
 /**
- * A tenant's flag as OFREP reports it. Flags are on/off per tenant today, so
- * every answer is STATIC: the same for every user of the tenant. Metadata
- * says whether the tenant's own setting or the catalogue default decided it.
+ * A tenant's flag evaluated for one user (see resolveFlag): STATIC when every
+ * user gets the same, TARGETING_MATCH / SPLIT when a rule or the rollout
+ * decided, DISABLED when targeting is set up but the flag is off. Metadata
+ * says whether the tenant's own setting or the catalogue default applied.
  */
-export function evaluateState(state: TenantFeatureState): OfrepEvaluation {
+export function evaluateState(state: TenantFeatureState, context: EvaluationContext, tenantId: string): OfrepEvaluation | Required<OfrepFailure> {
+  const resolution = resolveFlag(
+    { key: state.key, type: state.type, defaultValue: state.defaultValue },
+    { enabled: state.enabled, value: state.onValue, rules: state.rules, rollout: state.rollout },
+    context,
+    tenantId,
+  );
+  if ('errorCode' in resolution) return { key: state.key, errorCode: resolution.errorCode, errorDetails: resolution.errorDetails };
   return {
     key: state.key,
-    value: state.enabled,
-    reason: 'STATIC',
-    variant: state.enabled ? 'on' : 'off',
-    metadata: { source: state.source, ...(state.description ? { description: state.description } : {}) },
+    value: resolution.value,
+    reason: resolution.reason,
+    variant: resolution.variant,
+    metadata: { type: state.type, source: state.source, ...(state.description ? { description: state.description } : {}) },
   };
 }
 

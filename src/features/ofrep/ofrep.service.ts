@@ -3,10 +3,10 @@ import type { Principal } from '../../auth/principal.js';
 import { ServerConfig } from '../../config/app-config.js';
 import { StreamTickets } from '../stream-tickets.js';
 import { FeaturesService } from '../features.service.js';
-import { evaluateState, flagNotFound, readContext, type OfrepEvaluation } from './ofrep-evaluation.js';
+import { evaluateState, flagNotFound, OfrepError, readContext, type OfrepEvaluation, type OfrepFailure } from './ofrep-evaluation.js';
 
 export interface BulkEvaluation {
-  flags: OfrepEvaluation[];
+  flags: (OfrepEvaluation | OfrepFailure)[];
   metadata: { tenant: string };
 }
 
@@ -32,18 +32,21 @@ export class OfrepService {
   ) {}
 
   async evaluate(principal: Principal, key: string, body: unknown): Promise<OfrepEvaluation> {
-    readContext(body, key);
-    const { states } = await this.features.listOwnFeatures(principal);
+    const context = readContext(body, key);
+    const { tenant, states } = await this.features.listOwnFeatures(principal);
     const state = states.find((candidate) => candidate.key === key);
     if (!state) throw flagNotFound(key);
-    return evaluateState(state);
+    const evaluation = evaluateState(state, context, tenant.id);
+    if ('errorCode' in evaluation) throw new OfrepError(400, evaluation);
+    return evaluation;
   }
 
   /** Every flag, and where to listen for their changes (kept apart: only the flags make the ETag). */
   async evaluateAll(principal: Principal, body: unknown): Promise<{ evaluation: BulkEvaluation; eventStreams: EventStreamLink[] }> {
-    readContext(body);
+    const context = readContext(body);
     const { tenant, states } = await this.features.listOwnFeatures(principal);
-    return { evaluation: { flags: states.map(evaluateState), metadata: { tenant: tenant.slug } }, eventStreams: this.eventStreams(principal) };
+    const flags = states.map((state) => evaluateState(state, context, tenant.id));
+    return { evaluation: { flags, metadata: { tenant: tenant.slug } }, eventStreams: this.eventStreams(principal) };
   }
 
   /** Where an OFREP provider listens for changes: our SSE stream, with a ticket valid as long as the token. */
