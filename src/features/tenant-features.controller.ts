@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
@@ -14,6 +14,16 @@ const IF_MATCH = {
   required: false,
   description: 'The ETag of the flag as last read: the change is refused with 412 if someone changed it since',
 };
+
+/** enable / disable: switch a flag, honouring If-Match. */
+const SwitchRoute = (): MethodDecorator =>
+  applyDecorators(
+    HttpCode(200),
+    RequireScopes('features:write'),
+    ApiHeader(IF_MATCH),
+    ApiOkResponse({ type: TenantFeatureResponse }),
+    ApiPreconditionFailedResponse({ description: 'If-Match names a version that is no longer current' }),
+  );
 
 /** The flag, with its version as ETag (for If-Match on the next change). */
 function tagged(response: Response, state: TenantFeatureState): TenantFeatureResponse {
@@ -80,11 +90,7 @@ export class TenantFeaturesController {
   }
 
   @Post('tenants/:slug/features/:key/enable')
-  @HttpCode(200)
-  @RequireScopes('features:write')
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: TenantFeatureResponse })
-  @ApiPreconditionFailedResponse({ description: 'If-Match names a version that is no longer current' })
+  @SwitchRoute()
   async enableTenantFeature(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
@@ -96,11 +102,7 @@ export class TenantFeaturesController {
   }
 
   @Post('tenants/:slug/features/:key/disable')
-  @HttpCode(200)
-  @RequireScopes('features:write')
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: TenantFeatureResponse })
-  @ApiPreconditionFailedResponse({ description: 'If-Match names a version that is no longer current' })
+  @SwitchRoute()
   async disableTenantFeature(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,

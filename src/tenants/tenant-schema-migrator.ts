@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { applyMigrationsInTransaction, type Migration } from '../infra/database/migrator.js';
+import { applyMigrationsInTransaction, inTransaction, type Migration } from '../infra/database/migrator.js';
 import { CONTROL_SCHEMA, POOLED_SCHEMA, quoteSchema } from '../infra/database/schema-names.js';
 import { securePooledSchema } from './pooled-security.js';
 
@@ -49,17 +49,12 @@ export async function schemasBehind(pool: Pool, migrations: Migration[]): Promis
  * same waits, then finds nothing to do.
  */
 export async function migrateTenantSchema(pool: Pool, schemaName: string, migrations: Migration[]): Promise<string[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     // The row lock keeps a tenant deletion from dropping the schema under us,
     // and a schema deleted since it was listed is not created again.
     const registry = `${quoteSchema(CONTROL_SCHEMA)}."tenant_schemas"`;
     const registered = await client.query(`SELECT 1 FROM ${registry} WHERE "schema_name" = $1 FOR UPDATE`, [schemaName]);
-    if (!registered.rowCount) {
-      await client.query('ROLLBACK');
-      return [];
-    }
+    if (!registered.rowCount) return [];
     const applied = await applyMigrationsInTransaction(client, schemaName, migrations);
     // Only when the tables changed: re-creating policies locks every pooled tenant out for a moment.
     if (schemaName === POOLED_SCHEMA && applied.length > 0) await securePooledSchema(client);
@@ -67,14 +62,8 @@ export async function migrateTenantSchema(pool: Pool, schemaName: string, migrat
       schemaName,
       latestMigration(migrations),
     ]);
-    await client.query('COMMIT');
     return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

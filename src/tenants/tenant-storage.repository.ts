@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DatabaseService } from '../infra/database/database.service.js';
-import { applyMigrationsInTransaction, type Migration } from '../infra/database/migrator.js';
+import { applyMigrationsInTransaction, inTransaction, type Migration } from '../infra/database/migrator.js';
 import { CONTROL_SCHEMA, POOLED_SCHEMA, quoteSchema } from '../infra/database/schema-names.js';
 import { tenantDataLockKey } from './tenant-locks.js';
 import { latestMigration, migrateTenantSchema } from './tenant-schema-migrator.js';
@@ -229,18 +229,7 @@ export class TenantStorageRepository {
     return rows[0]!.found;
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.database.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.database.pool, work);
   }
 }

@@ -1,19 +1,14 @@
 import { TenancyConfig } from '../../config/app-config.js';
+import { TenantResponse } from '../../tenants/dto/tenant.response.js';
 import { TENANT_PLACEMENTS, TENANT_STATUSES, type Tenant, type TenantPlacement, type TenantStatus } from '../../tenants/tenant.js';
 import { TenantMoveService } from '../../tenants/tenant-move.service.js';
 import { TenantRemovalService } from '../../tenants/tenant-removal.service.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
 import { optionalString, requirePositional, requireString, UsageError, type CliCommand, type CommandInput } from '../cli-command.js';
 
+/** The CLI prints a tenant exactly as the API returns it. */
 function describeTenant(tenant: Tenant): Record<string, unknown> {
-  return {
-    id: tenant.id,
-    slug: tenant.slug,
-    name: tenant.name,
-    placement: tenant.placement,
-    status: tenant.status,
-    createdAt: tenant.createdAt.toISOString(),
-  };
+  return { ...TenantResponse.from(tenant) };
 }
 
 function placementOption(input: CommandInput, required: true): TenantPlacement;

@@ -54,12 +54,18 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
  * backend for every connection.)
  */
 export async function migrateSchema(pool: Pool, schemaName: string, migrations: Migration[]): Promise<MigrationResult> {
+  const applied = await inTransaction(pool, (client) => applyMigrationsInTransaction(client, schemaName, migrations));
+  return { schema: schemaName, applied };
+}
+
+/** Runs work in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const applied = await applyMigrationsInTransaction(client, schemaName, migrations);
+    const result = await work(client);
     await client.query('COMMIT');
-    return { schema: schemaName, applied };
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
