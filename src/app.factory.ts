@@ -9,6 +9,8 @@ import { routeRequests } from './infra/http/request-router.js';
 import { setupSwagger } from './infra/http/swagger.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
+import { FeatureReadFastPath } from './features/feature-read.fast-path.js';
+import { responseEntityTag } from './infra/http/entity-tag.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
 import { OidcService } from './oidc/oidc.service.js';
 import { TokenRateLimiter } from './infra/http/token-rate-limiter.js';
@@ -32,6 +34,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   const express = app.getHttpAdapter().getInstance();
   express.disable('x-powered-by');
+  // One ETag function for Express and the fast read path (see responseEntityTag).
+  express.set('etag', (body: string | Buffer) => responseEntityTag(body));
   app.set('trust proxy', config.server.trustProxy);
 
   const database = app.get(DatabaseService);
@@ -46,7 +50,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const oidc = app.get(OidcService);
   await oidc.start();
-  routeRequests(app.getHttpServer(), createRequestLogger(rootLogger), oidc.handle, new TokenRateLimiter(config.operations.tokenRateLimitPerMinute));
+  routeRequests(
+    app.getHttpServer(),
+    createRequestLogger(rootLogger),
+    oidc.handle,
+    new TokenRateLimiter(config.operations.tokenRateLimitPerMinute),
+    app.get(FeatureReadFastPath),
+  );
   app.get(MaintenanceService).start();
 
   setupSwagger(app, config.server);

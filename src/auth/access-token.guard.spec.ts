@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AccessAuthorizer } from './access-authorizer.service.js';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { PLATFORM_ONLY, REQUIRED_SCOPES } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
@@ -28,12 +29,12 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
 // own canActivate is replaced for the duration of one call.
 // The token's record and its client are live: the decisions under test come after.
 function guardWithLiveTokens(): AccessTokenGuard {
-  return new AccessTokenGuard(
-    new Reflector(),
+  const authorizer = new AccessAuthorizer(
     new VerifiedTokenCache(),
     { isActive: async () => true } as unknown as TokenStatusService,
     { findActive: async () => ({}) } as unknown as ClientsService,
   );
+  return new AccessTokenGuard(new Reflector(), authorizer);
 }
 
 async function decide(metadata: Record<string, unknown>, user?: Principal): Promise<true | string> {

@@ -7,23 +7,18 @@ import { PLATFORM_ONLY, REQUIRED_SCOPES, TENANT_ONLY, type AuthenticatedRequest 
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { ClientsService } from '../oidc/clients.service.js';
-import { TokenStatusService } from './token-status.service.js';
-import { VerifiedTokenCache } from './verified-token.cache.js';
+import { AccessAuthorizer, bearerToken } from './access-authorizer.service.js';
 
 const NO_TOKEN = 'No auth token';
 // What jsonwebtoken (inside passport-jwt) throws for a bad token. Anything
 // else reaching handleRequest is our failure (database, decryption): a 500.
 const TOKEN_FAULTS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError', 'AccessTokenRejected']);
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
-    private readonly verified: VerifiedTokenCache,
-    private readonly status: TokenStatusService,
-    private readonly clients: ClientsService,
+    private readonly authorizer: AccessAuthorizer,
   ) {
     super();
   }
@@ -37,34 +32,24 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(context, request);
-    if (!(await this.status.isActive(principal))) throw new AuthError('TOKEN_INVALID', 'The access token was revoked.');
-    if (!(await this.clients.findActive(principal.clientId))) {
-      throw new AuthError('TOKEN_INVALID', 'The client this token was issued to is no longer registered or its tenant is not active.');
-    }
-
-    if (this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets) && principal.tenantId !== null) {
-      throw new AuthError('PLATFORM_CLIENT_REQUIRED', 'Only platform clients may call this route; this token acts for a tenant.');
-    }
-    if (this.reflector.getAllAndOverride<boolean>(TENANT_ONLY, targets) && principal.tenantId === null) {
-      throw new AuthError('TENANT_TOKEN_REQUIRED', 'This route acts on the token’s own tenant; this token is bound to none.');
-    }
-    const missing = required.filter((scope) => !principal.scopes.has(scope));
-    if (missing.length > 0) {
-      throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, { requiredScopes: required });
-    }
+    await this.authorizer.authorize(principal, {
+      scopes: required,
+      platformOnly: this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets),
+      tenantOnly: this.reflector.getAllAndOverride<boolean>(TENANT_ONLY, targets),
+    });
     return true;
   }
 
   private async authenticate(context: ExecutionContext, request: AuthenticatedRequest): Promise<Principal> {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    const cached = token ? this.verified.get(token) : undefined;
+    const cached = this.authorizer.cachedPrincipal(request.headers.authorization);
     if (cached) {
       request.user = cached;
       return cached;
     }
     await super.canActivate(context);
     const principal = request.user as Principal;
-    if (token) this.verified.set(token, principal);
+    const token = bearerToken(request.headers.authorization);
+    if (token) this.authorizer.remember(token, principal);
     return principal;
   }
 

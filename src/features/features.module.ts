@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { FeatureReadFastPath } from './feature-read.fast-path.js';
 import { FeaturesController } from './features.controller.js';
 import { FeaturesRepository } from './features.repository.js';
 import { FeaturesService } from './features.service.js';
@@ -12,8 +14,9 @@ import { OfrepService } from './ofrep/ofrep.service.js';
 import { StreamTickets } from './stream-tickets.js';
 
 @Module({
-  imports: [TenantsModule],
+  imports: [TenantsModule, AuthModule],
   controllers: [FeaturesController, TenantFeaturesController, FeatureEventsController, OfrepController],
-  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService, StreamTickets],
+  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService, StreamTickets, FeatureReadFastPath],
+  exports: [FeatureReadFastPath],
 })
 export class FeaturesModule {}

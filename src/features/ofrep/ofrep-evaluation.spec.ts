@@ -1,4 +1,5 @@
-import { entityTag, evaluateState, matchesIfNoneMatch, OfrepError, readContext } from './ofrep-evaluation.js';
+import { ifNoneMatchHolds as matchesIfNoneMatch } from '../../infra/http/entity-tag.js';
+import { entityTag, evaluateState, OfrepError, readContext } from './ofrep-evaluation.js';
 
 describe('OFREP evaluation', () => {
   it('reads the context of a request body', () => {

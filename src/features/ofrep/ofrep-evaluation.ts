@@ -84,9 +84,3 @@ export function entityTag(body: unknown): string {
   return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
 }
 
-/** RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, compared weakly. */
-export function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {
-  if (!header) return false;
-  const strip = (value: string): string => value.trim().replace(/^W\//, '');
-  return header.split(',').some((candidate) => candidate.trim() === '*' || strip(candidate) === strip(tag));
-}

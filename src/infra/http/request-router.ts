@@ -16,7 +16,13 @@ function tooManyRequests(response: ServerResponse, retryAfterSeconds: number): v
   response.end(JSON.stringify({ error: 'slow_down', error_description: 'too many token requests; retry later' }));
 }
 
-export function routeRequests(server: Server, logRequest: RequestLogger, oidc: RequestListener, limiter: TokenRateLimiter): void {
+/** A read answered beside Express when it can be; false hands the request to Express. */
+export interface FastPath {
+  matches(request: IncomingMessage): boolean;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
+}
+
+export function routeRequests(server: Server, logRequest: RequestLogger, oidc: RequestListener, limiter: TokenRateLimiter, fastPath?: FastPath): void {
   const [expressApp] = server.listeners('request') as RequestListener[];
   if (!expressApp) throw new Error('the HTTP server has no request handler to route to');
   server.removeAllListeners('request');
@@ -33,6 +39,13 @@ export function routeRequests(server: Server, logRequest: RequestLogger, oidc: R
         if (wait !== undefined) return tooManyRequests(response, wait);
       }
       oidc(request, response);
+      return;
+    }
+    if (fastPath?.matches(request)) {
+      fastPath.handle(request, response).then(
+        (answered) => answered || expressApp(request, response),
+        () => expressApp(request, response),
+      );
       return;
     }
     expressApp(request, response);
