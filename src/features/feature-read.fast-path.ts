@@ -3,9 +3,16 @@ import { Injectable } from '@nestjs/common';
 import { AccessAuthorizer } from '../auth/access-authorizer.service.js';
 import { ifNoneMatchHolds, responseEntityTag } from '../infra/http/entity-tag.js';
 import { TenantFeatureResponse } from './dto/feature.response.js';
+import type { TenantFeatureState } from './feature.js';
 import { FeaturesService } from './features.service.js';
 
 export const FAST_READ_PATH = '/api/v1/me/features';
+
+interface Rendered {
+  body: string;
+  tag: string;
+  length: number;
+}
 
 /**
  * GET /api/v1/me/features, answered beside Express for a token the API has
@@ -17,6 +24,8 @@ export const FAST_READ_PATH = '/api/v1/me/features';
  */
 @Injectable()
 export class FeatureReadFastPath {
+  private readonly rendered = new WeakMap<TenantFeatureState[], Rendered>();
+
   constructor(
     private readonly authorizer: AccessAuthorizer,
     private readonly features: FeaturesService,
@@ -30,21 +39,32 @@ export class FeatureReadFastPath {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
     const principal = this.authorizer.cachedPrincipal(request.headers.authorization);
     if (!principal) return false;
-    let body: string;
+    let rendered: Rendered;
     try {
       await this.authorizer.authorize(principal, { scopes: ['features:read'] });
-      body = JSON.stringify(TenantFeatureResponse.list(await this.features.listOwnFeatures(principal)));
+      rendered = this.render(await this.features.listOwnFeatures(principal));
     } catch {
       return false;
     }
-    const tag = responseEntityTag(body);
+    const { body, tag } = rendered;
     if (ifNoneMatchHolds(request.headers['if-none-match'], tag)) {
       response.writeHead(304, { ETag: tag });
       response.end();
     } else {
-      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ETag: tag });
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': rendered.length, ETag: tag });
       response.end(body);
     }
     return true;
+  }
+
+  /** The same states (an unchanged tenant) render to the same bytes: serialise and hash once. */
+  private render(own: { tenant: { slug: string }; states: TenantFeatureState[] }): Rendered {
+    let rendered = this.rendered.get(own.states);
+    if (!rendered) {
+      const body = JSON.stringify(TenantFeatureResponse.list(own));
+      rendered = { body, tag: responseEntityTag(body), length: Buffer.byteLength(body) };
+      this.rendered.set(own.states, rendered);
+    }
+    return rendered;
   }
 }

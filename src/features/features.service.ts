@@ -92,6 +92,7 @@ const CACHE_TTL_MS = 10_000;
 export class FeaturesService {
   private readonly catalogueCache = new ExpiringCache<string, Feature[]>(1, CACHE_TTL_MS);
   private readonly overridesCache = new ExpiringCache<string, TenantFeatureOverride[]>(10_000, CACHE_TTL_MS);
+  private readonly statesMemo = new WeakMap<TenantFeatureOverride[], { features: Feature[]; states: TenantFeatureState[] }>();
 
   constructor(
     private readonly catalogue: FeaturesRepository,
@@ -133,8 +134,14 @@ export class FeaturesService {
       this.listFeatures(),
       this.overridesCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant)),
     ]);
+    // Both inputs are cached arrays, replaced (never changed) on invalidation,
+    // so the states computed from a pair hold as long as the pair does.
+    const memo = this.statesMemo.get(overrides);
+    if (memo?.features === features) return memo.states;
     const byKey = new Map(overrides.map((override) => [override.featureKey, override]));
-    return features.map((feature) => effectiveState(feature, byKey.get(feature.key)));
+    const states = features.map((feature) => effectiveState(feature, byKey.get(feature.key)));
+    this.statesMemo.set(overrides, { features, states });
+    return states;
   }
 
   async getTenantFeature(tenant: Tenant, key: string): Promise<TenantFeatureState> {
