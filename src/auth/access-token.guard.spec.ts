@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AccessAuthorizer } from './access-authorizer.service.js';
 import { AccessTokenGuard } from './access-token.guard.js';
-import { PLATFORM_ONLY, REQUIRED_SCOPES } from './auth.decorators.js';
+import { PLATFORM_ONLY, REQUIRED_SCOPES, TENANT_ONLY } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -69,6 +69,12 @@ describe(AccessTokenGuard.name, () => {
     const metadata = { [REQUIRED_SCOPES]: ['tenants:read'], [PLATFORM_ONLY]: true };
     expect(await decide(metadata, principal(['tenants:read'], 'tenant-1'))).toBe('PLATFORM_CLIENT_REQUIRED');
     expect(await decide(metadata, principal(['tenants:read'], null))).toBe(true);
+  });
+
+  it('keeps tenant-only routes (OFREP, /me streams) from platform tokens', async () => {
+    const metadata = { [REQUIRED_SCOPES]: ['features:read'], [TENANT_ONLY]: true };
+    expect(await decide(metadata, principal(['features:read'], null))).toBe('TENANT_TOKEN_REQUIRED');
+    expect(await decide(metadata, principal(['features:read'], 'tenant-1'))).toBe(true);
   });
 
   it('maps passport outcomes to missing and invalid tokens', () => {
