@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { TenantFeatureState } from '../feature.js';
 import { resolveFlag } from '../flag-evaluation.js';
 
@@ -77,10 +76,5 @@ export function evaluateState(state: TenantFeatureState, context: EvaluationCont
 
 export function flagNotFound(key: string): OfrepError {
   return new OfrepError(404, { key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `Flag "${key}" was not found.` });
-}
-
-/** A strong validator of a bulk answer: equal bodies, equal tags, on every instance. */
-export function entityTag(body: unknown): string {
-  return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
 }
 

@@ -3,8 +3,8 @@ import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiNotFoundResponse, ApiOkRe
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireScopes } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
-import { ifNoneMatchHolds } from '../../infra/http/entity-tag.js';
-import { entityTag, type OfrepEvaluation } from './ofrep-evaluation.js';
+import { ifNoneMatchHolds, responseEntityTag } from '../../infra/http/entity-tag.js';
+import type { OfrepEvaluation } from './ofrep-evaluation.js';
 import { OfrepExceptionFilter } from './ofrep-exception.filter.js';
 import { OfrepService } from './ofrep.service.js';
 
@@ -52,7 +52,7 @@ export class OfrepController {
   ): Promise<void> {
     const { evaluation, eventStreams } = await this.ofrep.evaluateAll(principal, body);
     // The tag covers the flags only: the stream ticket changes with the token, the flags do not.
-    const tag = entityTag(evaluation);
+    const tag = responseEntityTag(JSON.stringify(evaluation));
     response.setHeader('ETag', tag);
     if (ifNoneMatchHolds(ifNoneMatch, tag)) response.status(304).end();
     else response.status(200).json({ ...evaluation, eventStreams });

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The ETag of a response body. Express uses it for every response it sends
- * (app.set('etag', ...)) and the fast read path for the ones it sends, so a
- * client's If-None-Match matches whichever path answers next.
+ * The ETag of a response body, for every tagged answer: Express uses it
+ * (app.set('etag', ...)), and so do the fast read path and OFREP's bulk
+ * evaluation, so a client's If-None-Match matches whichever path answers
+ * next. Strong: the same bytes, the same tag.
  */
 export function responseEntityTag(body: string | Buffer): string {
-  return `W/"${createHash('sha1').update(body).digest('base64url')}"`;
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
 /** RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, compared weakly. */
