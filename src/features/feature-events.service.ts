@@ -20,8 +20,6 @@ interface Subscriber {
   /** The last change this subscriber was sent. */
   lastId: string;
   sink: FeatureEventSink;
-  /** Pumps run one after another, so events go out in order. */
-  pumping: Promise<void>;
 }
 
 const PAGE = 500;
@@ -31,8 +29,10 @@ const SWEEP_MS = 5_000;
 
 /**
  * The live change stream of tenants' flags. A change commits with its log
- * row; ChangeBus (PostgreSQL NOTIFY) wakes every instance, and each sends
- * its subscribers of that tenant the log rows after the last one they got.
+ * row; ChangeBus (PostgreSQL NOTIFY) wakes every instance, and each reads the
+ * tenant's log once, from the oldest point any of its subscribers needs, and
+ * sends every subscriber the rows after the last one it got. (A tenant's
+ * browser tabs may be many: one query per change and tenant, not per tab.)
  * Because events are read from the log, not from the notification, a
  * subscriber that reconnects with Last-Event-ID gets exactly what it missed.
  */
@@ -40,6 +40,8 @@ const SWEEP_MS = 5_000;
 export class FeatureEventsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(FeatureEventsService.name);
   private readonly byTenant = new Map<string, Set<Subscriber>>();
+  /** One pump per tenant at a time, chained, so events go out in order. */
+  private readonly pumping = new Map<string, Promise<void>>();
   private readonly sweeper = setInterval(() => this.wakeAll(), SWEEP_MS).unref();
 
   constructor(
@@ -81,13 +83,12 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
       tenantId: tenant.id,
       lastId: lastEventId ?? (await this.repository.latestChangeId(tenant)),
       sink,
-      pumping: Promise.resolve(),
     };
     let subscribers = this.byTenant.get(tenant.id);
     if (!subscribers) this.byTenant.set(tenant.id, (subscribers = new Set()));
     subscribers.add(subscriber);
     // Replays what came after Last-Event-ID, or anything that committed while subscribing.
-    this.schedule(subscriber);
+    this.wake(tenant.id);
     return () => this.remove(subscriber);
   }
 
@@ -109,27 +110,39 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
   }
 
   private wake(tenantId: string): void {
-    for (const subscriber of this.byTenant.get(tenantId) ?? []) this.schedule(subscriber);
-  }
-
-  private schedule(subscriber: Subscriber): void {
-    subscriber.pumping = subscriber.pumping.then(() => this.pump(subscriber)).catch((error: unknown) => {
-      this.logger.error(`feature stream of tenant ${subscriber.tenantId}: ${(error as Error).message}`);
+    const next = (this.pumping.get(tenantId) ?? Promise.resolve())
+      .then(() => this.pump(tenantId))
+      .catch((error: unknown) => this.logger.error(`feature stream of tenant ${tenantId}: ${(error as Error).message}`));
+    this.pumping.set(tenantId, next);
+    void next.finally(() => {
+      if (this.pumping.get(tenantId) === next) this.pumping.delete(tenantId);
     });
   }
 
-  private async pump(subscriber: Subscriber): Promise<void> {
-    const tenant = await this.tenants.getById(subscriber.tenantId).catch(() => undefined);
+  private async pump(tenantId: string): Promise<void> {
+    const subscribers = this.byTenant.get(tenantId);
+    if (!subscribers || subscribers.size === 0) return;
+    const tenant = await this.tenants.getById(tenantId).catch(() => undefined);
     if (!tenant || tenant.status !== 'active') {
-      subscriber.sink.close();
-      this.remove(subscriber);
+      for (const subscriber of subscribers) subscriber.sink.close();
+      this.byTenant.delete(tenantId);
       return;
     }
     for (;;) {
-      const changes = await this.repository.changesAfter(tenant, subscriber.lastId, PAGE);
+      // Only the subscribers counted in `from` get this page: one that joins
+      // while it is read (with an older Last-Event-ID) waits for its own pump,
+      // or it would be sent later changes and skip the ones between.
+      const participants = [...subscribers];
+      if (participants.length === 0) return;
+      const from = participants.reduce((oldest, subscriber) => (BigInt(subscriber.lastId) < BigInt(oldest) ? subscriber.lastId : oldest), participants[0]!.lastId);
+      const changes = await this.repository.changesAfter(tenant, from, PAGE);
       for (const change of changes) {
-        subscriber.sink.send(change);
-        subscriber.lastId = change.id;
+        const id = BigInt(change.id);
+        for (const subscriber of participants) {
+          if (id <= BigInt(subscriber.lastId)) continue;
+          subscriber.sink.send(change);
+          subscriber.lastId = change.id;
+        }
       }
       if (changes.length < PAGE) return;
     }
