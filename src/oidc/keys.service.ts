@@ -1,10 +1,11 @@
-import { generateKeyPairSync, randomBytes, randomUUID, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { calculateJwkThumbprint } from 'jose';
 import { SecurityConfig, TokenConfig } from '../config/app-config.js';
 import { SecretBox } from '../infra/crypto/secret-box.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { KeysRepository, type KeysTransaction } from './keys.repository.js';
+import { LocalSigningKey } from './local-signing-key.js';
 
 /** ES256: compact, fast to verify, and understood by every JOSE library. */
 export const SIGNING_ALGORITHM = 'ES256';
@@ -21,7 +22,7 @@ export interface SigningJwk extends JsonWebKey {
 
 interface LoadedKey {
   kid: string;
-  privateJwk: SigningJwk;
+  signingKey: LocalSigningKey;
   publicKey: KeyObject;
   retired: boolean;
 }
@@ -94,10 +95,10 @@ export class KeysService {
     return rotated;
   }
 
-  /** The provider's private JWKS: the signing key first, retired keys after it (verification only). */
-  providerJwks(): { keys: SigningJwk[] } {
+  /** The provider's keys: the signing key first, retired keys after it (verification only). */
+  providerJwks(): { keys: LocalSigningKey[] } {
     const keys = [...this.loaded.values()];
-    return { keys: [...keys.filter((key) => !key.retired), ...keys.filter((key) => key.retired)].map((key) => key.privateJwk) };
+    return { keys: [...keys.filter((key) => !key.retired), ...keys.filter((key) => key.retired)].map((key) => key.signingKey) };
   }
 
   /** The public key for a kid, reloading once in a while to learn keys rotated elsewhere. */
@@ -115,8 +116,10 @@ export class KeysService {
     const loaded = new Map<string, LoadedKey>();
     for (const row of rows) {
       const privateJwk = JSON.parse(this.signingBox.open(row.privateJwkEncrypted)) as SigningJwk;
+      const privateKey = createPrivateKey({ key: privateJwk, format: 'jwk' });
       const publicKey = createPublicKey({ key: row.publicJwk as JsonWebKey, format: 'jwk' });
-      loaded.set(row.kid, { kid: row.kid, privateJwk, publicKey, retired: row.retiredAt !== null });
+      const signingKey = new LocalSigningKey(row.kid, SIGNING_ALGORITHM, privateKey, publicKey);
+      loaded.set(row.kid, { kid: row.kid, signingKey, publicKey, retired: row.retiredAt !== null });
     }
     this.loaded = loaded;
   }

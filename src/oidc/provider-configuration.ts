@@ -4,7 +4,8 @@ import type { ServerConfig, TokenConfig } from '../config/app-config.js';
 import type { ControlPrismaClient } from '../infra/database/database.service.js';
 import { clientTenant, TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './client-tenant.js';
 import { OIDC_SCOPES } from './client.js';
-import { SIGNING_ALGORITHM, type SigningJwk } from './keys.service.js';
+import { SIGNING_ALGORITHM } from './keys.service.js';
+import { EXTERNAL_SIGNING_FEATURE, type LocalSigningKey } from './local-signing-key.js';
 import {
   deviceCodeConfirmPage,
   deviceCodeInputPage,
@@ -26,7 +27,7 @@ export interface AccountDirectory {
 export interface ProviderOptions {
   server: ServerConfig;
   tokens: TokenConfig;
-  jwks: { keys: SigningJwk[] };
+  jwks: { keys: LocalSigningKey[] };
   cookieKeys: string[];
   prisma: ControlPrismaClient;
   findClient: ClientLookup;
@@ -144,6 +145,7 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
     rotateRefreshToken: true,
     features: {
       devInteractions: { enabled: false },
+      externalSigningSupport: EXTERNAL_SIGNING_FEATURE,
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => ownOrPlatform(client, token) },
       revocation: {

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { decodeJwt, importJWK, SignJWT, type JWTPayload } from 'jose';
+import { decodeJwt, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { ClientsService } from '../../src/oidc/clients.service.js';
-import { KeysService } from '../../src/oidc/keys.service.js';
+import { SecretBox } from '../../src/infra/crypto/secret-box.js';
+import { KeysRepository } from '../../src/oidc/keys.repository.js';
 import { api, clientWithToken, expectProblem, type TestClient } from '../support/api.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -14,8 +15,15 @@ describe('API access tokens and tenant isolation', () => {
   let acme: TestClient;
   let globex: TestClient;
 
+  /** The active signing key, as only a holder of the database and SECRET_KEY can read it (the provider never sees it as a JWK). */
+  async function activePrivateJwk(): Promise<JWK & { kid: string }> {
+    const rows = await testApp.app.get(KeysRepository).findSigningKeysRetiredAfter(new Date());
+    const active = rows.find((row) => row.retiredAt === null)!;
+    return JSON.parse(new SecretBox(testApp.config.security.secretKey, 'signing-key').open(active.privateJwkEncrypted)) as JWK & { kid: string };
+  }
+
   async function sign(claims: JWTPayload, header: Record<string, unknown> = {}, key?: SigningKey): Promise<string> {
-    const jwk = testApp.app.get(KeysService).providerJwks().keys[0]!;
+    const jwk = await activePrivateJwk();
     const signingKey = key ?? ((await importJWK(jwk, 'ES256')) as SigningKey);
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
