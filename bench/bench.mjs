@@ -1,12 +1,18 @@
-// `npm run bench [-- --duration S --runs N --connections C]`
+// `npm run bench [-- --runs N --duration S --warmup S --connections C]`
 //
 // Starts Tenantry (dist/main.js) and bare baselines as separate processes on
 // this machine, drives each with autocannon, and prints requests/s, p99 and
-// the ratio to the baseline measured in the same run. Each run measures the
-// target and its baseline back to back (alternating which goes first), so
-// machine drift hits both; the ratio reported is the median of those paired
-// ratios. Where taskset exists, servers share one core and the load generator
-// has the other, so they do not compete for CPU.
+// the ratio to the baseline measured in the same run.
+//
+// This machine's speed wanders: one server under constant load swings between
+// about 2,300 and 5,000 req/s from one second to the next, in phases lasting
+// a few seconds, and a fresh process needs about 5 s of load before it is
+// warm. So each side is first warmed up (--warmup, 10 s), then each run
+// alternates one-second slices of target and baseline (--duration slices of
+// each, alternating which goes first), so a slow phase hits both sides alike.
+// A run's ratio is its target requests over its baseline requests; the ratio
+// reported is the median over runs. Where taskset exists, servers share one
+// core and the load generator has the other, so they do not compete for CPU.
 import { fork, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +25,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
     runs: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     scenario: { type: 'string', default: 'all' },
     'user-flow-requests': { type: 'string', default: '1000' },
@@ -27,6 +34,7 @@ const { values } = parseArgs({
 const wanted = (letter) => values.scenario === 'all' || values.scenario.split(',').includes(letter);
 const duration = Number(values.duration);
 const runs = Number(values.runs);
+const warmup = Number(values.warmup);
 const connections = Number(values.connections);
 
 const children = [];
@@ -53,7 +61,7 @@ function load(options) {
         const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${stat.count}`).join(' ');
         return reject(new Error(`${options.url}: ${failures} failed requests of ${result.requests.total} (${statuses}, errors ${result.errors})`));
       }
-      resolve({ rps: result.requests.average, p99: result.latency.p99 });
+      resolve({ rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total, seconds: result.duration });
     });
   });
 }
@@ -147,14 +155,24 @@ async function toggleToEvent({ baseUrl, bearer, count }) {
 async function compare(name, target, baseline, goal) {
   await check(target);
   await check(baseline);
-  await load({ ...target, duration: 3 });
-  await load({ ...baseline, duration: 3 });
+  await load({ ...target, duration: warmup });
+  await load({ ...baseline, duration: warmup });
   const measured = { target: [], baseline: [], ratios: [] };
   for (let run = 0; run < runs; run += 1) {
-    const targetFirst = run % 2 === 0;
-    const first = await load(targetFirst ? target : baseline);
-    const second = await load(targetFirst ? baseline : target);
-    const [t, b] = targetFirst ? [first, second] : [second, first];
+    const slices = { target: [], baseline: [] };
+    for (let slice = 0; slice < duration; slice += 1) {
+      const targetFirst = (run + slice) % 2 === 0;
+      const first = await load({ ...(targetFirst ? target : baseline), duration: 1 });
+      const second = await load({ ...(targetFirst ? baseline : target), duration: 1 });
+      slices.target.push(targetFirst ? first : second);
+      slices.baseline.push(targetFirst ? second : first);
+    }
+    const combine = (results) => ({
+      rps: results.reduce((sum, r) => sum + r.requests, 0) / results.reduce((sum, r) => sum + r.seconds, 0),
+      p99: median(results.map((r) => r.p99)),
+    });
+    const t = combine(slices.target);
+    const b = combine(slices.baseline);
     measured.target.push(t);
     measured.baseline.push(b);
     measured.ratios.push(t.rps / b.rps);
