@@ -201,7 +201,7 @@ async function main() {
     TOKEN_RATE_LIMIT: '0',
   };
   console.log(
-    `Tenantry benchmark: ${connections} connections, ${runs} paired runs × ${duration}s, medians; database: ${database.label}; ` +
+    `Tenantry benchmark: ${connections} connections, ${warmup} s warm-up per side, then ${runs} runs of ${duration} alternating one-second slices per side, medians; database: ${database.label}; ` +
       `node ${process.version}; ${pinning ? 'servers on core 0, load generator on core 1' : 'no CPU pinning (taskset unavailable)'}`,
   );
 
