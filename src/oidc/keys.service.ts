@@ -23,7 +23,6 @@ export interface SigningJwk extends JsonWebKey {
 interface LoadedKey {
   kid: string;
   signingKey: LocalSigningKey;
-  publicKey: KeyObject;
   retired: boolean;
 }
 
@@ -104,10 +103,10 @@ export class KeysService {
   /** The public key for a kid, reloading once in a while to learn keys rotated elsewhere. */
   async verificationKey(kid: string): Promise<KeyObject | undefined> {
     const known = this.loaded.get(kid);
-    if (known) return known.publicKey;
+    if (known) return known.signingKey.keyObject();
     if (Date.now() - this.lastReload < RELOAD_INTERVAL_MS) return undefined;
     await this.reload();
-    return this.loaded.get(kid)?.publicKey;
+    return this.loaded.get(kid)?.signingKey.keyObject();
   }
 
   async reload(): Promise<void> {
@@ -119,7 +118,7 @@ export class KeysService {
       const privateKey = createPrivateKey({ key: privateJwk, format: 'jwk' });
       const publicKey = createPublicKey({ key: row.publicJwk as JsonWebKey, format: 'jwk' });
       const signingKey = new LocalSigningKey(row.kid, SIGNING_ALGORITHM, privateKey, publicKey);
-      loaded.set(row.kid, { kid: row.kid, signingKey, publicKey, retired: row.retiredAt !== null });
+      loaded.set(row.kid, { kid: row.kid, signingKey, retired: row.retiredAt !== null });
     }
     this.loaded = loaded;
   }
