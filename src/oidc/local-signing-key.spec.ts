@@ -9,7 +9,7 @@ describe('LocalSigningKey', () => {
   it('signs a JWS that verifies against its public key', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'kid-1' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify({ sub: 'x' })).toString('base64url');
-    const signature = Buffer.from(key.sign(Buffer.from(`${header}.${payload}`))).toString('base64url');
+    const signature = Buffer.from(await key.sign(Buffer.from(`${header}.${payload}`))).toString('base64url');
 
     const { payload: verified } = await compactVerify(`${header}.${payload}.${signature}`, publicKey);
     expect(JSON.parse(new TextDecoder().decode(verified))).toEqual({ sub: 'x' });
@@ -17,7 +17,7 @@ describe('LocalSigningKey', () => {
 
   it('produces the raw r || s form (not DER), which WebCrypto verifies as ES256', async () => {
     const data = Buffer.from('data');
-    const signature = key.sign(data);
+    const signature = await key.sign(data);
     expect(signature).toHaveLength(64);
     const verifier = await webcrypto.subtle.importKey('jwk', publicKey.export({ format: 'jwk' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, [
       'verify',
@@ -28,7 +28,7 @@ describe('LocalSigningKey', () => {
   it('a signature does not verify under another key', async () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
     const header = Buffer.from(JSON.stringify({ alg: 'ES256' })).toString('base64url');
-    const signature = Buffer.from(key.sign(Buffer.from(`${header}.e30`))).toString('base64url');
+    const signature = Buffer.from(await key.sign(Buffer.from(`${header}.e30`))).toString('base64url');
     await expect(compactVerify(`${header}.e30.${signature}`, other)).rejects.toThrow('signature verification failed');
   });
 
