@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'tsec_';
 const HASH_SCHEME = 'sha256';
@@ -35,6 +35,7 @@ function expectedDigest(storedHash: string): Buffer | null {
 export function verifyClientSecret(presented: string, storedHash: string): boolean {
   const expected = expectedDigest(storedHash);
   if (!expected) return false;
-  const actual = createHash('sha256').update(presented, 'utf8').digest();
+  // The one-shot form: no Hash object per token request.
+  const actual = hash('sha256', presented, 'buffer');
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import * as querystring from 'node:querystring';
 
 const PATHS = new Set(['/token/introspection', '/token/revocation']);
+const TOKEN_PATH_PREFIX = '/token/';
 const LIMIT = 56 * 1024;
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -29,9 +30,12 @@ async function readBody(request: IncomingMessage): Promise<string> {
  * resource servers verify them locally against the JWKS.
  */
 export function carriesTokenParameter(request: IncomingMessage): boolean {
+  const url = request.url ?? '';
+  // Checked on every provider request: the token endpoint leaves at the prefix test.
   return (
     request.method === 'POST' &&
-    PATHS.has((request.url ?? '').split('?')[0]!) &&
+    url.startsWith(TOKEN_PATH_PREFIX) &&
+    PATHS.has(url.split('?')[0]!) &&
     String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
   );
 }
