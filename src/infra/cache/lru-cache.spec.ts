@@ -14,6 +14,33 @@ describe(LruCache.name, () => {
     expect(cache.size).toBe(2);
   });
 
+  it('when every entry was read, the oldest goes; an entry read since then outlives unread ones', () => {
+    const evicted: string[] = [];
+    const cache = new LruCache<string, number>(3, (_value, key) => evicted.push(key));
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('c', 3);
+    cache.get('a');
+    cache.get('b');
+    cache.get('c');
+    cache.set('d', 4);
+    expect(evicted).toEqual(['a']);
+    cache.get('b');
+    cache.set('e', 5);
+    expect(evicted).toEqual(['a', 'd']);
+    expect([...cache.values()].sort()).toEqual([2, 3, 5]);
+  });
+
+  it('never evicts the entry just set, even at capacity one', () => {
+    const evicted: string[] = [];
+    const cache = new LruCache<string, number>(1, (_value, key) => evicted.push(key));
+    cache.set('a', 1);
+    cache.get('a');
+    cache.set('b', 2);
+    expect(evicted).toEqual(['a']);
+    expect(cache.get('b')).toBe(2);
+  });
+
   it('hands a replaced value to onEvict', () => {
     const evicted: number[] = [];
     const cache = new LruCache<string, number>(5, (value) => evicted.push(value));

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The ETag of a response body, for every tagged answer: Express uses it
@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * next. Strong: the same bytes, the same tag.
  */
 export function responseEntityTag(body: string | Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+  return `"${hash('sha1', body, 'base64url')}"`;
 }
 
 /** RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, compared weakly. */
