@@ -31,6 +31,43 @@ describe(ExpiringCache.name, () => {
     expect(cache.get('k')).toBeUndefined();
   });
 
+  it('shares one load among concurrent misses of a key', async () => {
+    const cache = new ExpiringCache<string, string>(10, 60_000);
+    let loads = 0;
+    let release: (value: string) => void = () => undefined;
+    const load = () => {
+      loads += 1;
+      return new Promise<string>((resolve) => (release = resolve));
+    };
+    const callers = [cache.getOrLoad('k', load), cache.getOrLoad('k', load), cache.getOrLoad('k', load)];
+    release('v');
+    await expect(Promise.all(callers)).resolves.toEqual(['v', 'v', 'v']);
+    expect(loads).toBe(1);
+    expect(await cache.getOrLoad('k', load)).toBe('v');
+    expect(loads).toBe(1);
+  });
+
+  it('does not let a caller after an invalidation join the load that started before it', async () => {
+    const cache = new ExpiringCache<string, string>(10, 60_000);
+    const releases: Array<(value: string) => void> = [];
+    const load = () => new Promise<string>((resolve) => releases.push(resolve));
+    const before = cache.getOrLoad('k', load);
+    cache.delete('k');
+    const after = cache.getOrLoad('k', load);
+    expect(releases).toHaveLength(2);
+    releases[0]!('old');
+    releases[1]!('new');
+    expect(await before).toBe('old');
+    expect(await after).toBe('new');
+    expect(cache.get('k')).toBe('new');
+  });
+
+  it('after a failed load, the next caller loads again', async () => {
+    const cache = new ExpiringCache<string, string>(10, 60_000);
+    await expect(cache.getOrLoad('k', () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
+    await expect(cache.getOrLoad('k', async () => 'v')).resolves.toBe('v');
+  });
+
   it('keeps only what cacheIf accepts, for as long as ttlMs says', async () => {
     let now = 0;
     const cache = new ExpiringCache<string, string | null>(10, 60_000, () => now);

@@ -19,9 +19,16 @@ export interface LoadOptions<Value> {
  *
  * A load that overlaps an invalidation is returned but not kept: it may have
  * read the database before the change committed.
+ *
+ * Concurrent misses of one key share one load: when a hot entry expires under
+ * load, every request in flight would otherwise send its own query (50
+ * connections reading one tenant sent 50 identical queries per expiry). A
+ * caller arriving after an invalidation does not join a load that started
+ * before it.
  */
 export class ExpiringCache<Key, Value> {
   private readonly entries: LruCache<Key, Entry<Value>>;
+  private readonly loading = new Map<Key, Promise<Value>>();
   private generation = 0;
 
   constructor(
@@ -50,19 +57,32 @@ export class ExpiringCache<Key, Value> {
   async getOrLoad(key: Key, load: () => Promise<Value>, options: LoadOptions<Value> = {}): Promise<Value> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;
-    const generation = this.generation;
-    const value = await load();
-    if (generation === this.generation && (options.cacheIf?.(value) ?? true)) this.set(key, value, options.ttlMs?.(value));
-    return value;
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const loading = this.loadAndKeep(key, load, options, this.generation);
+    this.loading.set(key, loading);
+    const settled = (): void => {
+      if (this.loading.get(key) === loading) this.loading.delete(key);
+    };
+    loading.then(settled, settled);
+    return loading;
   }
 
   delete(key: Key): void {
     this.generation += 1;
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 
   clear(): void {
     this.generation += 1;
     this.entries.clear();
+    this.loading.clear();
+  }
+
+  private async loadAndKeep(key: Key, load: () => Promise<Value>, options: LoadOptions<Value>, generation: number): Promise<Value> {
+    const value = await load();
+    if (generation === this.generation && (options.cacheIf?.(value) ?? true)) this.set(key, value, options.ttlMs?.(value));
+    return value;
   }
 }
