@@ -1,18 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { AccessAuthorizer } from '../auth/access-authorizer.service.js';
-import { ifNoneMatchHolds, responseEntityTag } from '../infra/http/entity-tag.js';
-import { TenantFeatureResponse } from './dto/feature.response.js';
-import type { TenantFeatureState } from './feature.js';
+import { ifNoneMatchHolds } from '../infra/http/entity-tag.js';
+import { FeatureListRenderer, type RenderedFeatureList } from './feature-list.renderer.js';
 import { FeaturesService } from './features.service.js';
 
 export const FAST_READ_PATH = '/api/v1/me/features';
-
-interface Rendered {
-  body: string;
-  tag: string;
-  length: number;
-}
 
 /**
  * GET /api/v1/me/features, answered beside Express for a token the API has
@@ -24,11 +17,10 @@ interface Rendered {
  */
 @Injectable()
 export class FeatureReadFastPath {
-  private readonly rendered = new WeakMap<TenantFeatureState[], Rendered>();
-
   constructor(
     private readonly authorizer: AccessAuthorizer,
     private readonly features: FeaturesService,
+    private readonly renderer: FeatureListRenderer,
   ) {}
 
   matches(request: IncomingMessage): boolean {
@@ -39,10 +31,10 @@ export class FeatureReadFastPath {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
     const principal = this.authorizer.cachedPrincipal(request.headers.authorization);
     if (!principal) return false;
-    let rendered: Rendered;
+    let rendered: RenderedFeatureList;
     try {
       await this.authorizer.authorize(principal, { scopes: ['features:read'] });
-      rendered = this.render(await this.features.listOwnFeatures(principal));
+      rendered = this.renderer.render(await this.features.listOwnFeatures(principal));
     } catch {
       return false;
     }
@@ -55,16 +47,5 @@ export class FeatureReadFastPath {
       response.end(body);
     }
     return true;
-  }
-
-  /** The same states (an unchanged tenant) render to the same bytes: serialise and hash once. */
-  private render(own: { tenant: { slug: string }; states: TenantFeatureState[] }): Rendered {
-    let rendered = this.rendered.get(own.states);
-    if (!rendered) {
-      const body = JSON.stringify(TenantFeatureResponse.list(own));
-      rendered = { body, tag: responseEntityTag(body), length: Buffer.byteLength(body) };
-      this.rendered.set(own.states, rendered);
-    }
-    return rendered;
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { FeatureListRenderer } from './feature-list.renderer.js';
 import { FeatureReadFastPath } from './feature-read.fast-path.js';
 import { FeaturesController } from './features.controller.js';
 import { FeaturesRepository } from './features.repository.js';
@@ -16,7 +17,7 @@ import { StreamTickets } from './stream-tickets.js';
 @Module({
   imports: [TenantsModule, AuthModule],
   controllers: [FeaturesController, TenantFeaturesController, FeatureEventsController, OfrepController],
-  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService, StreamTickets, FeatureReadFastPath],
+  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService, StreamTickets, FeatureListRenderer, FeatureReadFastPath],
   exports: [FeatureReadFastPath],
 })
 export class FeaturesModule {}

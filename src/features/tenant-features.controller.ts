@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { BulkSetFeaturesDto, ListChangesQueryDto } from './dto/feature-writes.dto.js';
 import { FeatureChangeListResponse, TenantFeatureListResponse, TenantFeatureResponse } from './dto/feature.response.js';
 import { SetTenantFeatureDto } from './dto/set-tenant-feature.dto.js';
+import { FeatureListRenderer } from './feature-list.renderer.js';
 import type { TenantFeatureState } from './feature.js';
 import { featureStateTag, FeaturesService } from './features.service.js';
 
@@ -34,14 +35,17 @@ function tagged(response: Response, state: TenantFeatureState): TenantFeatureRes
 @ApiTags('features')
 @Controller('api/v1')
 export class TenantFeaturesController {
-  constructor(private readonly features: FeaturesService) {}
+  constructor(
+    private readonly features: FeaturesService,
+    private readonly lists: FeatureListRenderer,
+  ) {}
 
   @Get('tenants/:slug/features')
   @RequireScopes('features:read')
   @ApiOkResponse({ type: TenantFeatureListResponse, description: "The tenant's effective flags; ETag, If-None-Match → 304" })
   @ApiNotFoundResponse({ description: 'No such tenant, or not one this token may see' })
-  async listTenantFeatures(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<TenantFeatureListResponse> {
-    return TenantFeatureResponse.list(await this.features.listFeaturesFor(principal, slug));
+  async listTenantFeatures(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Res() response: Response): Promise<void> {
+    this.lists.send(response, await this.features.listFeaturesFor(principal, slug));
   }
 
   @Get('tenants/:slug/feature-changes')
@@ -130,7 +134,7 @@ export class TenantFeaturesController {
   @RequireScopes('features:read')
   @ApiOkResponse({ type: TenantFeatureListResponse, description: "The effective flags of the token's tenant; ETag, If-None-Match → 304" })
   @ApiNotFoundResponse({ description: 'The token is not bound to a tenant' })
-  async listMyFeatures(@CurrentPrincipal() principal: Principal): Promise<TenantFeatureListResponse> {
-    return TenantFeatureResponse.list(await this.features.listOwnFeatures(principal));
+  async listMyFeatures(@CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
+    this.lists.send(response, await this.features.listOwnFeatures(principal));
   }
 }
