@@ -8,7 +8,9 @@ export type { ProviderOptions };
 const CLIENT_INSTANCE_CAPACITY = 10_000;
 const CLIENT_INSTANCE_TTL_MS = 5_000;
 
-type ClientClass = { find(clientId: string): Promise<unknown> };
+// The provider awaits these; a cached answer is handed back as a plain value,
+// sparing a promise per token request.
+type ClientClass = { find(clientId: string): Promise<unknown> | unknown };
 
 /**
  * oidc-provider rebuilds nothing for a client it has seen, but still asks the
@@ -17,19 +19,19 @@ type ClientClass = { find(clientId: string): Promise<unknown> };
  */
 function cacheClientInstances(provider: Provider, options: ProviderOptions): void {
   const clientClass = provider.Client as unknown as ClientClass;
-  const find = clientClass.find.bind(clientClass);
+  const find = (clientClass.find as (clientId: string) => Promise<unknown>).bind(clientClass);
   const instances = new ExpiringCache<string, unknown>(CLIENT_INSTANCE_CAPACITY, CLIENT_INSTANCE_TTL_MS);
   options.onClientsChanged((clientId) => (clientId === undefined ? instances.clear() : instances.delete(clientId)));
-  clientClass.find = (clientId: string) => instances.getOrLoad(clientId, () => find(clientId), { cacheIf: (client) => !!client });
+  clientClass.find = (clientId: string) => instances.get(clientId) ?? instances.getOrLoad(clientId, () => find(clientId), { cacheIf: (client) => !!client });
 }
 
 /** Client secrets are stored hashed, so the provider's plain comparison is replaced by a hash check. */
 function compareHashedSecrets(provider: Provider): void {
   const clientPrototype = provider.Client.prototype as unknown as {
     clientSecret?: string;
-    compareClientSecret(actual: string): Promise<boolean>;
+    compareClientSecret(actual: string): Promise<boolean> | boolean;
   };
-  clientPrototype.compareClientSecret = async function compareClientSecret(actual: string) {
+  clientPrototype.compareClientSecret = function compareClientSecret(actual: string) {
     return typeof this.clientSecret === 'string' && verifyClientSecret(actual, this.clientSecret);
   };
 }
