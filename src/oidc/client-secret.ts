@@ -1,4 +1,4 @@
-import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'tsec_';
 const HASH_SCHEME = 'sha256';
@@ -14,7 +14,7 @@ export function generateClientSecret(): string {
 }
 
 export function hashClientSecret(secret: string): string {
-  return `${HASH_SCHEME}$${createHash('sha256').update(secret, 'utf8').digest('base64url')}`;
+  return `${HASH_SCHEME}$${hash('sha256', secret, 'base64url')}`;
 }
 
 // Decoded digests of stored hashes: the check runs on every token request.
@@ -35,7 +35,6 @@ function expectedDigest(storedHash: string): Buffer | null {
 export function verifyClientSecret(presented: string, storedHash: string): boolean {
   const expected = expectedDigest(storedHash);
   if (!expected) return false;
-  // The one-shot form: no Hash object per token request.
   const actual = hash('sha256', presented, 'buffer');
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
