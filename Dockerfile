@@ -27,5 +27,5 @@ EXPOSE 3000
 # database keeps its files in /data (mount a volume there).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The same V8 heap budget as `npm start` (see README, Benchmarks).
-CMD ["node", "--max-old-space-size=384", "dist/main.js"]
+# The same V8 flags as `npm start` (see README, Benchmarks: what each one buys).
+CMD ["node", "--max-old-space-size=384", "--initial-old-space-size=128", "--liftoff-only", "dist/main.js"]
