@@ -4,6 +4,14 @@ import { LruCache } from '../cache/lru-cache.js';
 const BURST_SECONDS = 10;
 const TRACKED_CALLERS = 50_000;
 
+function decodeComponent(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, '%20'));
+  } catch {
+    return undefined;
+  }
+}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -36,7 +44,11 @@ export class TokenRateLimiter {
     if (authorization?.startsWith('Basic ')) {
       const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
       const separator = decoded.indexOf(':');
-      if (separator > 0) return `client:${decodeURIComponent(decoded.slice(0, separator))}`;
+      // RFC 6749 §2.3.1: the client id is form-urlencoded. One that does not
+      // decode is the provider's 400 to give; until then it counts against
+      // the caller's address (a malformed escape must not throw here).
+      const clientId = separator > 0 ? decodeComponent(decoded.slice(0, separator)) : undefined;
+      if (clientId !== undefined) return `client:${clientId}`;
     }
     return `address:${request.socket.remoteAddress ?? 'unknown'}`;
   }
