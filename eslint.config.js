@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'src/generated/', 'coverage/', '.data/', 'node_modules/'] },
+  { ignores: ['dist/', 'src/generated/', 'coverage/', '.data/', '.prof/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,9 +15,19 @@ const swc = [
   },
 ];
 
+// ESM-only packages that CommonJS packages require (@fastify/static requires
+// content-disposition 3). Node 20.19 loads them with require(esm); jest's
+// module loader cannot before Node 24.9, so it gets them compiled to CommonJS.
+const REQUIRED_ESM_PACKAGES = ['content-disposition'];
+const toCommonJs = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
+
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    [`/node_modules/(?:.+/node_modules/)?(?:${REQUIRED_ESM_PACKAGES.join('|')})/.+\\.js$`]: toCommonJs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(?:.+/node_modules/)?(?:${REQUIRED_ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
 };

@@ -1,42 +1,44 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChangeBus } from './infra/database/change-bus.service.js';
 import { DatabaseService } from './infra/database/database.service.js';
-import { routeRequests } from './infra/http/request-router.js';
-import { setupSwagger } from './infra/http/swagger.js';
+import { boundedJsonParser } from './infra/http/request-body.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
-import { FeatureReadFastPath } from './features/feature-read.fast-path.js';
-import { responseEntityTag } from './infra/http/entity-tag.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
 import { OidcService } from './oidc/oidc.service.js';
-import { TokenRateLimiter } from './infra/http/token-rate-limiter.js';
+import { setupOpenApi } from './openapi.js';
 import { TenantMigrationsService } from './tenants/tenant-migrations.service.js';
 import { TenantMoveService } from './tenants/tenant-move.service.js';
 import { TenantRemovalService } from './tenants/tenant-removal.service.js';
 
-/**
- * Builds the whole app, ready to listen: used by main.ts and by the e2e tests,
- * so tests run exactly what production runs.
- */
+/** Where the authorization server is mounted; the issuer is `${PUBLIC_URL}/oidc`. */
+export const OIDC_MOUNT_PATH = '/oidc';
+// API bodies are small JSON documents; the provider applies its own limit under /oidc.
+const BODY_LIMIT_BYTES = 64 * 1024;
+
 export interface CreateAppOptions {
   /** Where JSON logs go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
 }
 
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+/**
+ * Builds the whole app, ready to listen: used by main.ts and by the e2e tests,
+ * so tests run exactly what production runs. One HTTP pipeline, Nest on
+ * Fastify, with oidc-provider mounted at /oidc the way its documentation
+ * shows for Fastify (middie, before any body parser).
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const adapter = new FastifyAdapter({ trustProxy: config.server.trustProxy, bodyLimit: BODY_LIMIT_BYTES });
+  adapter.setOnRequestHook(createRequestLogger(rootLogger));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(rootLogger),
   });
-  const express = app.getHttpAdapter().getInstance();
-  express.disable('x-powered-by');
-  // One ETag function for Express and the fast read path (see responseEntityTag).
-  express.set('etag', (body: string | Buffer) => responseEntityTag(body));
-  app.set('trust proxy', config.server.trustProxy);
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(app.getHttpAdapter().getInstance()));
 
   const database = app.get(DatabaseService);
   await database.migrateControlPlane();
@@ -50,16 +52,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const oidc = app.get(OidcService);
   await oidc.start();
-  routeRequests(
-    app.getHttpServer(),
-    createRequestLogger(rootLogger),
-    oidc.handle,
-    new TokenRateLimiter(config.operations.tokenRateLimitPerMinute),
-    app.get(FeatureReadFastPath),
-  );
+  app.use(OIDC_MOUNT_PATH, oidc.handle);
   app.get(MaintenanceService).start();
 
-  setupSwagger(app, config.server);
+  setupOpenApi(app, config.server);
   await app.init();
   return app;
 }

@@ -4,8 +4,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { FeaturesModule } from './features/features.module.js';
+import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
-import { HealthModule } from './infra/health/health.module.js';
 import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
 import { createValidationPipe } from './infra/http/validation.js';
 import { OidcModule } from './oidc/oidc.module.js';
@@ -17,7 +17,16 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ joinRunning: false }), HealthModule, TenantsModule, UsersModule, OidcModule, AuthModule, FeaturesModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ joinRunning: false }),
+        HealthModule,
+        TenantsModule,
+        UsersModule,
+        OidcModule,
+        AuthModule.forRoot(OidcModule),
+        FeaturesModule,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,4 +1,5 @@
-import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 
@@ -14,7 +15,7 @@ function fail(error: unknown): never {
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Tenantry');
-  let app: INestApplication | undefined;
+  let app: NestFastifyApplication | undefined;
   let stopping = false;
   let starting: Promise<void> = Promise.resolve();
   // Installed before anything starts, so a SIGTERM during migrations still
@@ -48,7 +49,7 @@ async function bootstrap(): Promise<void> {
   if (config.security.secretKeyGenerated) {
     logger.warn(`no SECRET_KEY set: generated a development key into ${config.database.dataDir}/secret-key`);
   }
-  await app.listen(config.server.port);
+  await app.listen({ port: config.server.port, host: '0.0.0.0' });
   logger.log(`listening on port ${config.server.port}; issuer ${config.server.issuer}; API docs ${config.server.publicUrl}/docs`);
 }
 

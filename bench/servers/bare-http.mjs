@@ -1,19 +1,18 @@
-// Baseline (e): bare node:http answering a fixed body shaped like
-// GET /api/v1/me/features with 10 flags: the ceiling for that response.
+// The node:http baseline: answers every request with the response Tenantry
+// gave to the same request (status, ETag, content type and bytes), sent once
+// over IPC by the benchmark, so a ratio measures Tenantry's own cost.
 import { createServer } from 'node:http';
 
-const body = JSON.stringify({
-  tenant: 'acme',
-  items: Array.from({ length: 10 }, (_, index) => ({
-    key: `flag-${index}`,
-    description: '',
-    enabled: index % 2 === 0,
-    source: index < 5 ? 'tenant' : 'default',
-    updatedAt: index < 5 ? new Date().toISOString() : null,
-  })),
+let answer = { status: 200, headers: {}, body: Buffer.alloc(0) };
+
+process.on('message', (message) => {
+  if (message?.type !== 'respond') return;
+  const body = Buffer.from(message.body, 'base64');
+  answer = { status: message.status, headers: { ...message.headers, ...(message.status === 304 ? {} : { 'content-length': body.length }) }, body };
+  process.send?.({ type: 'ready' });
 });
 
 createServer((request, response) => {
-  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  response.end(body);
-}).listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
+  response.writeHead(answer.status, answer.headers);
+  response.end(answer.status === 304 ? undefined : answer.body);
+}).listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.({ type: 'listening' }));

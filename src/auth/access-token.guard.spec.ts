@@ -1,13 +1,11 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccessAuthorizer } from './access-authorizer.service.js';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { PLATFORM_ONLY, REQUIRED_SCOPES, TENANT_ONLY } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import type { ClientsService } from '../oidc/clients.service.js';
-import type { TokenStatusService } from './token-status.service.js';
+import type { ClientRegistry, TokenLiveness } from './issuer.port.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 function principal(scopes: string[], tenantId: string | null = null): Principal {
@@ -28,17 +26,13 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
 // the guard's decisions once passport has produced a principal, so passport's
 // own canActivate is replaced for the duration of one call.
 // The token's record and its client are live: the decisions under test come after.
-function guardWithLiveTokens(): AccessTokenGuard {
-  const authorizer = new AccessAuthorizer(
-    new VerifiedTokenCache(),
-    { isActive: async () => true } as unknown as TokenStatusService,
-    { findActive: async () => ({}) } as unknown as ClientsService,
-  );
-  return new AccessTokenGuard(new Reflector(), authorizer);
+function guardWithLiveTokens(live = true, registered = true): AccessTokenGuard {
+  const liveness: TokenLiveness = { isLive: () => live };
+  const clients: ClientRegistry = { isRegistered: () => registered };
+  return new AccessTokenGuard(new Reflector(), new VerifiedTokenCache(), liveness, clients);
 }
 
-async function decide(metadata: Record<string, unknown>, user?: Principal): Promise<true | string> {
-  const guard = guardWithLiveTokens();
+async function decide(metadata: Record<string, unknown>, user?: Principal, guard = guardWithLiveTokens()): Promise<true | string> {
   const parent = Object.getPrototypeOf(AccessTokenGuard.prototype) as { canActivate: () => Promise<boolean> };
   const original = parent.canActivate;
   parent.canActivate = async () => true;
@@ -75,6 +69,12 @@ describe(AccessTokenGuard.name, () => {
     const metadata = { [REQUIRED_SCOPES]: ['features:read'], [TENANT_ONLY]: true };
     expect(await decide(metadata, principal(['features:read'], null))).toBe('TENANT_TOKEN_REQUIRED');
     expect(await decide(metadata, principal(['features:read'], 'tenant-1'))).toBe(true);
+  });
+
+  it('refuses a revoked token, and one whose client is no longer registered', async () => {
+    const metadata = { [REQUIRED_SCOPES]: ['features:read'] };
+    expect(await decide(metadata, principal(['features:read']), guardWithLiveTokens(false, true))).toBe('TOKEN_INVALID');
+    expect(await decide(metadata, principal(['features:read']), guardWithLiveTokens(true, false))).toBe('TOKEN_INVALID');
   });
 
   it('maps passport outcomes to missing and invalid tokens', () => {

@@ -5,20 +5,29 @@ import { AuthGuard } from '@nestjs/passport';
 import { ACCESS_TOKEN_STRATEGY, AccessTokenRejected } from './access-token.strategy.js';
 import { PLATFORM_ONLY, REQUIRED_SCOPES, TENANT_ONLY, type AuthenticatedRequest } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
+import { ClientRegistry, TokenLiveness } from './issuer.port.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { AccessAuthorizer, bearerToken } from './access-authorizer.service.js';
+import { bearerToken, VerifiedTokenCache } from './verified-token.cache.js';
 
 const NO_TOKEN = 'No auth token';
 // What jsonwebtoken (inside passport-jwt) throws for a bad token. Anything
 // else reaching handleRequest is our failure (database, decryption): a 500.
 const TOKEN_FAULTS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError', 'AccessTokenRejected']);
 
+export interface AccessRule {
+  scopes: readonly string[];
+  platformOnly?: boolean;
+  tenantOnly?: boolean;
+}
+
 @Injectable()
 export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authorizer: AccessAuthorizer,
+    private readonly verified: VerifiedTokenCache,
+    private readonly liveness: TokenLiveness,
+    private readonly clients: ClientRegistry,
   ) {
     super();
   }
@@ -32,7 +41,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(context, request);
-    await this.authorizer.authorize(principal, {
+    await this.authorize(principal, {
       scopes: required,
       platformOnly: this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets),
       tenantOnly: this.reflector.getAllAndOverride<boolean>(TENANT_ONLY, targets),
@@ -40,16 +49,39 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     return true;
   }
 
+  /**
+   * What a verified token may do: still live (not revoked), from a client
+   * that is still registered, bound the way the route needs, with every scope
+   * the route needs. Whether its tenant is usable is the tenant's rule, asked
+   * where the route resolves the tenant it acts on.
+   */
+  async authorize(principal: Principal, rule: AccessRule): Promise<void> {
+    if (!(await this.liveness.isLive(principal))) throw new AuthError('TOKEN_INVALID', 'The access token was revoked.');
+    if (!(await this.clients.isRegistered(principal.clientId))) {
+      throw new AuthError('TOKEN_INVALID', 'The client this token was issued to is no longer registered.');
+    }
+    if (rule.platformOnly && principal.tenantId !== null) {
+      throw new AuthError('PLATFORM_CLIENT_REQUIRED', 'Only platform clients may call this route; this token acts for a tenant.');
+    }
+    if (rule.tenantOnly && principal.tenantId === null) {
+      throw new AuthError('TENANT_TOKEN_REQUIRED', 'This route acts on the token’s own tenant; this token is bound to none.');
+    }
+    const missing = rule.scopes.filter((scope) => !principal.scopes.has(scope));
+    if (missing.length > 0) {
+      throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, { requiredScopes: rule.scopes });
+    }
+  }
+
   private async authenticate(context: ExecutionContext, request: AuthenticatedRequest): Promise<Principal> {
-    const cached = this.authorizer.cachedPrincipal(request.headers.authorization);
+    const token = bearerToken(request.headers.authorization);
+    const cached = token ? this.verified.get(token) : undefined;
     if (cached) {
       request.user = cached;
       return cached;
     }
     await super.canActivate(context);
     const principal = request.user as Principal;
-    const token = bearerToken(request.headers.authorization);
-    if (token) this.authorizer.remember(token, principal);
+    if (token) this.verified.set(token, principal);
     return principal;
   }
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { ServerConfig } from '../config/app-config.js';
-import { KeysService, SIGNING_ALGORITHM } from '../oidc/keys.service.js';
+import { ACCESS_TOKEN_ALGORITHM, VerificationKeys } from './issuer.port.js';
 import type { Principal } from './principal.js';
 
 export const ACCESS_TOKEN_STRATEGY = 'access-token';
@@ -37,8 +37,8 @@ export class AccessTokenRejected extends Error {
  */
 @Injectable()
 export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
-  constructor(server: ServerConfig, keys: KeysService) {
-    const keyProvider: SecretOrKeyProvider<Request> = (_request, rawJwtToken, done) => {
+  constructor(server: ServerConfig, keys: VerificationKeys) {
+    const keyProvider: SecretOrKeyProvider<FastifyRequest> = (_request, rawJwtToken, done) => {
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(String(rawJwtToken));
@@ -46,9 +46,9 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
         return done(new AccessTokenRejected('jwt malformed'));
       }
       if (!ACCESS_TOKEN_TYPES.has(String(header.typ))) return done(new AccessTokenRejected('not an access token (typ must be at+jwt)'));
-      if (header.alg !== SIGNING_ALGORITHM) return done(new AccessTokenRejected('unsupported signing algorithm'));
+      if (header.alg !== ACCESS_TOKEN_ALGORITHM) return done(new AccessTokenRejected('unsupported signing algorithm'));
       if (typeof header.kid !== 'string') return done(new AccessTokenRejected('no key id'));
-      keys.verificationKey(header.kid).then(
+      keys.forKid(header.kid).then(
         (key) => (key ? done(null, key as never) : done(new AccessTokenRejected('signed by an unknown key'))),
         (error: Error) => done(error),
       );
@@ -58,7 +58,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
       secretOrKeyProvider: keyProvider,
       issuer: server.issuer,
       audience: server.apiAudience,
-      algorithms: [SIGNING_ALGORITHM],
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
       jsonWebTokenOptions: { clockTolerance: 5 },
     });
   }

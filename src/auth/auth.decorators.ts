@@ -1,7 +1,8 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOAuth2, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
-import type { ApiScope, Principal } from './principal.js';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from './principal.js';
+import type { ApiScope } from './scopes.js';
 
 export const REQUIRED_SCOPES = 'tenantry:required-scopes';
 export const PLATFORM_ONLY = 'tenantry:platform-only';
@@ -33,7 +34,7 @@ export function RequireScopes(scopes: ApiScope | ApiScope[], options: RequireSco
   );
 }
 
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   user?: Principal;
 }
 

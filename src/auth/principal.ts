@@ -10,6 +10,3 @@ export interface Principal {
   tenantSlug: string | null;
   expiresAt: number;
 }
-
-export const API_SCOPES = ['features:read', 'features:write', 'tenants:read', 'tenants:write'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];

@@ -1,31 +1,52 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, type MessageEvent } from '@nestjs/common';
+import { Observable } from 'rxjs';
 import { AuthError } from '../auth/auth.errors.js';
-import type { Principal } from '../auth/principal.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { TenantAccessService } from '../tenants/tenant-access.service.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { TenantsService } from '../tenants/tenants.service.js';
+import { TENANT_CHANGED } from '../tenants/tenants.service.js';
 import type { FeatureChange } from './feature.js';
 import { FeaturesError } from './features.errors.js';
+import { TENANT_FLAGS_CHANGED } from './features.service.js';
 import { StreamTickets } from './stream-tickets.js';
 import { TenantFeaturesRepository } from './tenant-features.repository.js';
-
-export interface FeatureEventSink {
-  send(change: FeatureChange): void;
-  close(): void;
-}
 
 interface Subscriber {
   tenantId: string;
   /** The last change this subscriber was sent. */
   lastId: string;
-  sink: FeatureEventSink;
+  send(change: FeatureChange): void;
+  close(): void;
 }
 
 const PAGE = 500;
 // A safety net: a notification lost (or, on the embedded database, one from
 // another process that never arrives) delays an event by this much at most.
 const SWEEP_MS = 5_000;
+const HEARTBEAT_MS = 15_000;
+/** What EventSource waits before reconnecting (the stream's `retry`). */
+export const RECONNECT_MS = 1_000;
+
+/**
+ * One change as a Server-Sent Event. `data.type` is OFREP's
+ * `refetchEvaluation`, so OFREP providers re-fetch; with details, the other
+ * fields tell any other consumer what changed. The id is the change's, so
+ * Last-Event-ID resumes exactly after it.
+ */
+export function changeEvent(change: FeatureChange, details: boolean): MessageEvent {
+  const data = details
+    ? { type: 'refetchEvaluation', key: change.key, enabled: change.after.enabled, changedAt: change.changedAt.toISOString() }
+    : { type: 'refetchEvaluation', lastModified: Math.floor(change.changedAt.getTime() / 1000) };
+  return { id: change.id, type: 'message', data };
+}
+
+export function parseLastEventId(lastEventId: string | undefined): string | undefined {
+  const trimmed = lastEventId?.trim() || undefined;
+  if (trimmed !== undefined && !/^\d{1,19}$/.test(trimmed)) {
+    throw new FeaturesError('FEATURE_QUERY_INVALID', 'Last-Event-ID is not an event id of this stream.');
+  }
+  return trimmed;
+}
 
 /**
  * The live change stream of tenants' flags. A change commits with its log
@@ -43,53 +64,70 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
   /** One pump per tenant at a time, chained, so events go out in order. */
   private readonly pumping = new Map<string, Promise<void>>();
   private readonly sweeper = setInterval(() => this.wakeAll(), SWEEP_MS).unref();
+  private subscribing = 0;
 
   constructor(
     changes: ChangeBus,
     private readonly access: TenantAccessService,
-    private readonly tenants: TenantsService,
     private readonly repository: TenantFeaturesRepository,
     private readonly tickets: StreamTickets,
   ) {
-    changes.subscribe('tenant-feature', (tenantId) => this.wake(tenantId));
+    changes.subscribe(TENANT_FLAGS_CHANGED, (tenantId) => this.wake(tenantId));
     // A suspended, deleted or moved tenant: streams re-check it.
-    changes.subscribe('tenant', (tenantId) => this.wake(tenantId));
+    changes.subscribe(TENANT_CHANGED, (tenantId) => this.wake(tenantId));
     changes.onResync(() => this.wakeAll());
   }
 
   /**
-   * Subscribes to a tenant's changes (slug null: the token's own tenant). With
-   * lastEventId, first replays every change after it. Returns the unsubscribe.
+   * The tenant's changes as events: first a retry hint carrying the id the
+   * stream starts after (every change after `lastEventId`, or from now on),
+   * then every change as it commits, and a comment now and then so proxies
+   * keep the connection. Unsubscribing at any point, also while the
+   * subscription is still being set up, leaves nothing behind.
    */
-  async subscribe(principal: Principal, slug: string | null, lastEventId: string | undefined, sink: FeatureEventSink): Promise<() => void> {
-    const tenant = slug === null ? await this.access.resolveOwn(principal) : await this.access.resolve(principal, slug);
-    return this.attach(tenant, lastEventId, sink);
+  events(tenant: Tenant, lastEventId: string | undefined, details: boolean): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((observer) => {
+      let detach: (() => void) | undefined;
+      let unsubscribed = false;
+      // A comment-only message (no id, no data): clients ignore it.
+      const heartbeat = setInterval(() => observer.next({ comment: 'keep-alive' } as unknown as MessageEvent), HEARTBEAT_MS);
+      const end = (): void => {
+        clearInterval(heartbeat);
+        observer.complete();
+      };
+      this.attach(tenant, lastEventId, {
+        send: (change) => observer.next(changeEvent(change, details)),
+        close: end,
+        // No data: EventSource dispatches nothing, but keeps the id and the retry.
+        started: (startId) => observer.next({ id: startId, retry: RECONNECT_MS } as unknown as MessageEvent),
+      }).then(
+        (remove) => {
+          if (unsubscribed) remove();
+          else detach = remove;
+        },
+        (error: unknown) => {
+          clearInterval(heartbeat);
+          observer.error(error);
+        },
+      );
+      return () => {
+        unsubscribed = true;
+        clearInterval(heartbeat);
+        detach?.();
+      };
+    });
   }
 
-  /** Subscribes with a stream ticket (the OFREP eventStreams URL) instead of a token. */
-  async subscribeWithTicket(ticket: string, lastEventId: string | undefined, sink: FeatureEventSink): Promise<() => void> {
-    const tenantId = this.tickets.verify(ticket);
+  /** The stream an OFREP bulk answer points to: authorized by its ticket (EventSource sends no token), events without details. */
+  async eventsForTicket(ticket: unknown, lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
+    const tenantId = typeof ticket === 'string' ? this.tickets.verify(ticket) : undefined;
     if (!tenantId) throw new AuthError('TOKEN_INVALID', 'The stream ticket is invalid or expired; evaluate the flags again for a new one.');
-    const tenant = await this.tenants.getById(tenantId);
-    if (tenant.status !== 'active') throw new AuthError('TOKEN_INVALID', 'The tenant of this stream ticket is not active.');
-    return this.attach(tenant, lastEventId, sink);
+    return this.events(await this.access.resolveById(tenantId), lastEventId, false);
   }
 
-  private async attach(tenant: Tenant, lastEventId: string | undefined, sink: FeatureEventSink): Promise<() => void> {
-    if (lastEventId !== undefined && !/^\d{1,19}$/.test(lastEventId)) {
-      throw new FeaturesError('FEATURE_QUERY_INVALID', 'Last-Event-ID is not an event id of this stream.');
-    }
-    const subscriber: Subscriber = {
-      tenantId: tenant.id,
-      lastId: lastEventId ?? (await this.repository.latestChangeId(tenant)),
-      sink,
-    };
-    let subscribers = this.byTenant.get(tenant.id);
-    if (!subscribers) this.byTenant.set(tenant.id, (subscribers = new Set()));
-    subscribers.add(subscriber);
-    // Replays what came after Last-Event-ID, or anything that committed while subscribing.
-    this.wake(tenant.id);
-    return () => this.remove(subscriber);
+  /** Subscriptions still being set up (reading where their stream starts). */
+  get pendingSubscriptions(): number {
+    return this.subscribing;
   }
 
   get subscriberCount(): number {
@@ -101,8 +139,30 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
   /** Streams never end by themselves; end them so the HTTP server can close. */
   beforeApplicationShutdown(): void {
     clearInterval(this.sweeper);
-    for (const subscribers of this.byTenant.values()) for (const subscriber of subscribers) subscriber.sink.close();
+    for (const subscribers of this.byTenant.values()) for (const subscriber of subscribers) subscriber.close();
     this.byTenant.clear();
+  }
+
+  private async attach(
+    tenant: Tenant,
+    lastEventId: string | undefined,
+    sink: Pick<Subscriber, 'send' | 'close'> & { started(startId: string): void },
+  ): Promise<() => void> {
+    this.subscribing += 1;
+    let lastId: string;
+    try {
+      lastId = lastEventId ?? (await this.repository.latestChangeId(tenant));
+    } finally {
+      this.subscribing -= 1;
+    }
+    const subscriber: Subscriber = { tenantId: tenant.id, lastId, send: sink.send, close: sink.close };
+    sink.started(subscriber.lastId);
+    let subscribers = this.byTenant.get(tenant.id);
+    if (!subscribers) this.byTenant.set(tenant.id, (subscribers = new Set()));
+    subscribers.add(subscriber);
+    // Replays what came after Last-Event-ID, or anything that committed while subscribing.
+    this.wake(tenant.id);
+    return () => this.remove(subscriber);
   }
 
   private wakeAll(): void {
@@ -122,9 +182,9 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
   private async pump(tenantId: string): Promise<void> {
     const subscribers = this.byTenant.get(tenantId);
     if (!subscribers || subscribers.size === 0) return;
-    const tenant = await this.tenants.getById(tenantId).catch(() => undefined);
-    if (!tenant || tenant.status !== 'active') {
-      for (const subscriber of subscribers) subscriber.sink.close();
+    const tenant = await this.access.resolveById(tenantId).catch(() => undefined);
+    if (!tenant) {
+      for (const subscriber of subscribers) subscriber.close();
       this.byTenant.delete(tenantId);
       return;
     }
@@ -140,7 +200,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
         const id = BigInt(change.id);
         for (const subscriber of participants) {
           if (id <= BigInt(subscriber.lastId)) continue;
-          subscriber.sink.send(change);
+          subscriber.send(change);
           subscriber.lastId = change.id;
         }
       }

@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.js';
 import type { FeatureType, FlagValue, Rollout, TargetingRule } from './flag-evaluation.js';
 
 /** Lowercase letters, digits, dots, underscores and hyphens; 1 to 64. Mirrored by a CHECK constraint. */
@@ -35,6 +36,11 @@ export interface TenantFeatureState {
 export interface FeatureActor {
   clientId: string;
   userId: string | null;
+}
+
+/** The actor a token's request is logged under. */
+export function actorOf(principal: Pick<Principal, 'clientId' | 'subject'>): FeatureActor {
+  return { clientId: principal.clientId, userId: principal.subject !== principal.clientId ? principal.subject : null };
 }
 
 /** One entry of a tenant's feature audit trail and change stream. */

@@ -1,6 +1,6 @@
 import { DomainError, type ErrorDefinition } from '../infra/http/domain-error.js';
 
-export type FeaturesErrorCode = 'FEATURE_NOT_FOUND' | 'FEATURE_KEY_TAKEN' | 'FEATURE_PRECONDITION_FAILED' | 'FEATURE_QUERY_INVALID' | 'FEATURE_INVALID';
+export type FeaturesErrorCode = 'FEATURE_NOT_FOUND' | 'FEATURE_KEY_TAKEN' | 'FEATURE_PRECONDITION_FAILED' | 'FEATURE_QUERY_INVALID' | 'FEATURE_INVALID' | 'FEATURE_WRITE_CONFLICT';
 
 const DEFINITIONS: Record<FeaturesErrorCode, ErrorDefinition> = {
   FEATURE_NOT_FOUND: { status: 404, title: 'Feature not found' },
@@ -8,6 +8,7 @@ const DEFINITIONS: Record<FeaturesErrorCode, ErrorDefinition> = {
   FEATURE_PRECONDITION_FAILED: { status: 412, title: 'Feature changed since it was read' },
   FEATURE_QUERY_INVALID: { status: 400, title: 'Invalid feature query' },
   FEATURE_INVALID: { status: 400, title: 'Invalid feature' },
+  FEATURE_WRITE_CONFLICT: { status: 409, title: 'Feature kept changing during the write' },
 };
 
 export class FeaturesError extends DomainError<FeaturesErrorCode> {

@@ -1,23 +1,21 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
-import { FeatureListRenderer } from './feature-list.renderer.js';
-import { FeatureReadFastPath } from './feature-read.fast-path.js';
+import { FeatureEventsController } from './feature-events.controller.js';
+import { FeatureEventsService } from './feature-events.service.js';
+import { FeaturesTenantLifecycle } from './features-tenant-lifecycle.js';
 import { FeaturesController } from './features.controller.js';
 import { FeaturesRepository } from './features.repository.js';
 import { FeaturesService } from './features.service.js';
-import { TenantFeaturesController } from './tenant-features.controller.js';
-import { TenantFeaturesRepository } from './tenant-features.repository.js';
-import { FeatureEventsController } from './feature-events.controller.js';
-import { FeatureEventsService } from './feature-events.service.js';
 import { OfrepController } from './ofrep/ofrep.controller.js';
 import { OfrepService } from './ofrep/ofrep.service.js';
 import { StreamTickets } from './stream-tickets.js';
+import { TenantFeaturesController } from './tenant-features.controller.js';
+import { TenantFeaturesRepository } from './tenant-features.repository.js';
 
 @Module({
-  imports: [TenantsModule, AuthModule],
+  imports: [TenantsModule],
   controllers: [FeaturesController, TenantFeaturesController, FeatureEventsController, OfrepController],
-  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeatureEventsService, OfrepService, StreamTickets, FeatureListRenderer, FeatureReadFastPath],
-  exports: [FeatureReadFastPath],
+  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeaturesTenantLifecycle, FeatureEventsService, OfrepService, StreamTickets],
+  exports: [FeaturesService, FeatureEventsService],
 })
 export class FeaturesModule {}

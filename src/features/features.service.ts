@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { ExpiringCache } from '../infra/cache/expiring-cache.js';
+import { Caches } from '../infra/cache/caches.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
-import type { Principal } from '../auth/principal.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { TenantAccessService } from '../tenants/tenant-access.service.js';
 import { FEATURE_KEY_PATTERN, type Feature, type FeatureActor, type FeatureChange, type TenantFeatureState } from './feature.js';
-import { valueMatchesType, type FeatureType, type FlagValue, type Rollout, type TargetingRule } from './flag-evaluation.js';
 import { FeaturesError } from './features.errors.js';
 import { FeaturesRepository } from './features.repository.js';
+import { valueMatchesType, type FeatureType, type FlagValue, type Rollout, type TargetingRule } from './flag-evaluation.js';
 import { TenantFeaturesRepository, type FeatureWrite, type TenantFeatureOverride } from './tenant-features.repository.js';
+import { TenantFlags } from './tenant-flags.js';
+
+/** Change topics of this module: the catalogue (key: the feature key) and a tenant's settings (key: the tenant id). */
+export const CATALOGUE_CHANGED = 'feature';
+export const TENANT_FLAGS_CHANGED = 'tenant-feature';
 
 function effectiveState(feature: Feature, override: TenantFeatureOverride | null | undefined): TenantFeatureState {
   const enabled = override ? override.enabled : feature.defaultEnabled;
@@ -44,10 +47,7 @@ export interface SetFeatureCommand {
   targeting?: { value?: unknown; rules?: TargetingRule[]; rollout?: Rollout | null };
 }
 
-const CATALOGUE = 'catalogue';
-
 export interface ChangePage {
-  tenant: Tenant;
   items: FeatureChange[];
   nextCursor: string | null;
 }
@@ -79,32 +79,36 @@ function checkTargeting(feature: Feature, targeting: FeatureWrite['targeting']):
   }
 }
 
-function actorOf(principal: Principal): FeatureActor {
-  return { clientId: principal.clientId, userId: principal.subject !== principal.clientId ? principal.subject : null };
-}
+const CATALOGUE = 'catalogue';
 const CACHE_TTL_MS = 10_000;
+const TENANTS_CACHED = 10_000;
+const DEFAULT_CHANGES_PAGE = 50;
 
 /**
  * Flags are read far more often than written: the catalogue and each
- * tenant's overrides are served from memory, dropped on change (ChangeBus).
+ * tenant's settings are served from memory, dropped on change on every
+ * instance, and a tenant's flags are derived once per change of either.
  */
 @Injectable()
 export class FeaturesService {
-  private readonly catalogueCache = new ExpiringCache<string, Feature[]>(1, CACHE_TTL_MS);
-  private readonly overridesCache = new ExpiringCache<string, TenantFeatureOverride[]>(10_000, CACHE_TTL_MS);
-  private readonly statesMemo = new WeakMap<TenantFeatureOverride[], { features: Feature[]; states: TenantFeatureState[] }>();
+  private readonly catalogueCache;
+  private readonly settingsCache;
+  // Derived from the two cached arrays, which are replaced (never changed) on
+  // invalidation: the flags of a pair hold as long as the pair does.
+  private readonly derived = new WeakMap<TenantFeatureOverride[], { features: Feature[]; flags: TenantFlags }>();
 
   constructor(
     private readonly catalogue: FeaturesRepository,
     private readonly tenantFeatures: TenantFeaturesRepository,
     private readonly changes: ChangeBus,
-    private readonly access: TenantAccessService,
+    caches: Caches,
   ) {
-    changes.subscribe('feature', () => this.catalogueCache.clear());
-    changes.subscribe('tenant-feature', (tenantId) => this.overridesCache.delete(tenantId));
-    changes.onResync(() => {
-      this.catalogueCache.clear();
-      this.overridesCache.clear();
+    this.catalogueCache = caches.create<string, Feature[]>({ name: 'feature-catalogue', capacity: 1, ttlMs: CACHE_TTL_MS, invalidatedBy: { [CATALOGUE_CHANGED]: 'all' } });
+    this.settingsCache = caches.create<string, TenantFeatureOverride[]>({
+      name: 'tenant-feature-settings',
+      capacity: TENANTS_CACHED,
+      ttlMs: CACHE_TTL_MS,
+      invalidatedBy: { [TENANT_FLAGS_CHANGED]: 'key' },
     });
   }
 
@@ -121,7 +125,7 @@ export class FeaturesService {
     const feature = { key: input.key, description: input.description ?? '', type, defaultEnabled, defaultValue };
     const created = await this.catalogue.create(feature);
     if (!created) throw new FeaturesError('FEATURE_KEY_TAKEN', `A feature with key "${feature.key}" already exists.`);
-    await this.changes.publish({ topic: 'feature', key: created.key });
+    await this.changes.publish({ topic: CATALOGUE_CHANGED, key: created.key });
     return created;
   }
 
@@ -129,33 +133,29 @@ export class FeaturesService {
     return this.catalogueCache.getOrLoad(CATALOGUE, () => this.catalogue.list());
   }
 
-  async listTenantFeatures(tenant: Tenant): Promise<TenantFeatureState[]> {
-    const [features, overrides] = await Promise.all([
-      this.listFeatures(),
-      this.overridesCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant)),
-    ]);
-    // Both inputs are cached arrays, replaced (never changed) on invalidation,
-    // so the states computed from a pair hold as long as the pair does.
-    const memo = this.statesMemo.get(overrides);
-    if (memo?.features === features) return memo.states;
+  /** The tenant's flags: the same instance until the catalogue or the tenant's settings change. */
+  async flagsOf(tenant: Tenant): Promise<TenantFlags> {
+    const [features, overrides] = await Promise.all([this.listFeatures(), this.settingsCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant))]);
+    const known = this.derived.get(overrides);
+    if (known?.features === features) return known.flags;
     const byKey = new Map(overrides.map((override) => [override.featureKey, override]));
-    const states = features.map((feature) => effectiveState(feature, byKey.get(feature.key)));
-    this.statesMemo.set(overrides, { features, states });
-    return states;
+    const flags = new TenantFlags(tenant, features.map((feature) => effectiveState(feature, byKey.get(feature.key))));
+    this.derived.set(overrides, { features, flags });
+    return flags;
   }
 
   async getTenantFeature(tenant: Tenant, key: string): Promise<TenantFeatureState> {
     await this.requireFeature(key);
-    const states = await this.listTenantFeatures(tenant);
-    return states.find((state) => state.key === key)!;
+    return (await this.flagsOf(tenant)).find(key)!;
   }
 
   /** Sets flags of one tenant in one transaction, each change logged with its actor. */
   async setTenantFeatures(tenant: Tenant, writes: FeatureWrite[], actor: FeatureActor): Promise<TenantFeatureState[]> {
+    if (new Set(writes.map((write) => write.key)).size !== writes.length) throw new FeaturesError('FEATURE_QUERY_INVALID', 'Each feature may appear once in a bulk set.');
     const features = await Promise.all(writes.map((write) => this.requireFeature(write.key)));
     writes.forEach((write, index) => checkTargeting(features[index]!, write.targeting));
     const results = await this.tenantFeatures.setMany(tenant, writes, actor);
-    await this.changes.publish({ topic: 'tenant-feature', key: tenant.id });
+    await this.changes.publish({ topic: TENANT_FLAGS_CHANGED, key: tenant.id });
     return results.map((result, index) => effectiveState(features[index]!, result.override));
   }
 
@@ -167,40 +167,13 @@ export class FeaturesService {
     return state!;
   }
 
-  /** The flags of a tenant the caller may act on (see TenantAccessService). */
-  async listFeaturesFor(principal: Principal, slug: string): Promise<{ tenant: Tenant; states: TenantFeatureState[] }> {
-    const tenant = await this.access.resolve(principal, slug);
-    return { tenant, states: await this.listTenantFeatures(tenant) };
-  }
-
-  /** The flags of the caller's own tenant (GET /me/features). */
-  async listOwnFeatures(principal: Principal): Promise<{ tenant: Tenant; states: TenantFeatureState[] }> {
-    const tenant = await this.access.resolveOwn(principal);
-    return { tenant, states: await this.listTenantFeatures(tenant) };
-  }
-
-  async getFeatureFor(principal: Principal, slug: string, key: string): Promise<TenantFeatureState> {
-    return this.getTenantFeature(await this.access.resolve(principal, slug), key);
-  }
-
-  async setFeatureFor(principal: Principal, slug: string, key: string, command: SetFeatureCommand | boolean, ifMatch?: string): Promise<TenantFeatureState> {
-    return this.setTenantFeature(await this.access.resolve(principal, slug), key, command, actorOf(principal), ifMatch);
-  }
-
-  async setFeaturesFor(principal: Principal, slug: string, writes: { key: string; enabled: boolean }[]): Promise<TenantFeatureState[]> {
-    const keys = new Set(writes.map((write) => write.key));
-    if (keys.size !== writes.length) throw new FeaturesError('FEATURE_QUERY_INVALID', 'Each feature may appear once in a bulk set.');
-    return this.setTenantFeatures(await this.access.resolve(principal, slug), writes, actorOf(principal));
-  }
-
   /** A tenant's audit trail, newest first, a page at a time. */
-  async listChangesFor(principal: Principal, slug: string, page: { cursor?: string; limit?: number }): Promise<ChangePage> {
-    const tenant = await this.access.resolve(principal, slug);
-    const limit = page.limit ?? 50;
+  async listChanges(tenant: Tenant, page: { cursor?: string; limit?: number }): Promise<ChangePage> {
+    const limit = page.limit ?? DEFAULT_CHANGES_PAGE;
     if (page.cursor !== undefined && !/^\d{1,19}$/.test(page.cursor)) throw new FeaturesError('FEATURE_QUERY_INVALID', 'cursor is not one this API returned.');
     const rows = await this.tenantFeatures.changesBefore(tenant, page.cursor, limit + 1);
     const items = rows.slice(0, limit);
-    return { tenant, items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+    return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
   }
 
   private async requireFeature(key: string): Promise<Feature> {

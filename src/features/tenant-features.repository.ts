@@ -127,7 +127,7 @@ export class TenantFeaturesRepository {
       });
       return { override, change: toChange(change) };
     }
-    throw new Error(`feature ${featureKey} of tenant ${tenant.slug} kept changing under ${MAX_ATTEMPTS} attempts to set it`);
+    throw new FeaturesError('FEATURE_WRITE_CONFLICT', `Feature "${featureKey}" kept changing under ${MAX_ATTEMPTS} attempts to set it; try again.`);
   }
 
   /** Changes after `afterId`, oldest first (the change stream's replay). */

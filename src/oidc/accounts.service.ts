@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Account, AccountClaims } from 'oidc-provider';
-import type { Tenant } from '../tenants/tenant.js';
+import { tenantUsability, type Tenant } from '../tenants/tenant.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { TenantsError } from '../tenants/tenants.errors.js';
 import { UsersService } from '../users/users.service.js';
 import { clientTenant } from './client-tenant.js';
 
@@ -18,16 +17,11 @@ export class AccountsService {
     private readonly users: UsersService,
   ) {}
 
+  /** The tenant a client signs its users in to, when it is usable (see tenantUsability). */
   async tenantOfClient(client: unknown): Promise<Tenant | undefined> {
     const binding = clientTenant(client);
-    if (!binding) return undefined;
-    try {
-      const tenant = await this.tenants.getById(binding.tenantId);
-      return tenant.status === 'active' ? tenant : undefined;
-    } catch (error) {
-      if (error instanceof TenantsError) return undefined;
-      throw error;
-    }
+    const tenant = binding ? await this.tenants.findById(binding.tenantId) : undefined;
+    return tenantUsability(tenant) === 'usable' ? tenant : undefined;
   }
 
   async findAccount(client: unknown, accountId: string): Promise<Account | undefined> {

@@ -6,8 +6,6 @@ export const GRANT_TYPES = [
 ] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
-
 /** A registered OAuth client, without its secret. */
 export interface RegisteredClient {
   clientId: string;

@@ -7,7 +7,6 @@ type ClientWithTenant = ClientRow & { tenant: TenantRow | null };
 
 export interface StoredClient extends RegisteredClient {
   secretHash: string | null;
-  tenantActive: boolean;
 }
 
 function toClient(row: ClientWithTenant): StoredClient {
@@ -16,8 +15,6 @@ function toClient(row: ClientWithTenant): StoredClient {
     name: row.name,
     tenantId: row.tenantId,
     tenantSlug: row.tenant?.slug ?? null,
-    // Fail closed: a tenant client whose tenant cannot be read is not active (never a platform client).
-    tenantActive: row.tenantId === null ? true : row.tenant?.status === 'active',
     confidential: row.secretHash !== null,
     secretHash: row.secretHash,
     grantTypes: row.grantTypes as GrantType[],
@@ -83,5 +80,14 @@ export class ClientsRepository {
   async delete(clientId: string): Promise<boolean> {
     const { count } = await this.database.control.client.deleteMany({ where: { id: clientId } });
     return count > 0;
+  }
+
+  /** Removes a tenant's clients; returns their ids. */
+  async deleteForTenant(tenantId: string): Promise<string[]> {
+    return this.database.control.$transaction(async (transaction) => {
+      const rows = await transaction.client.findMany({ where: { tenantId }, select: { id: true } });
+      await transaction.client.deleteMany({ where: { tenantId } });
+      return rows.map((row) => row.id);
+    });
   }
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { API_SCOPES } from '../auth/principal.js';
-import { ExpiringCache } from '../infra/cache/expiring-cache.js';
+import { ClientRegistry } from '../auth/issuer.port.js';
+import { isScope, PLATFORM_ONLY_SCOPES } from '../auth/scopes.js';
+import { Caches } from '../infra/cache/caches.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
+import { tenantUsability } from '../tenants/tenant.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
-import { GRANT_TYPES, OIDC_SCOPES, type GrantType, type RegisteredClient } from './client.js';
+import { GRANT_TYPES, type GrantType, type RegisteredClient } from './client.js';
 import { ClientsRepository, type StoredClient } from './clients.repository.js';
 import { OidcError } from './oidc.errors.js';
 import { validateRedirectUri } from './redirect-uri.js';
@@ -26,45 +28,38 @@ export interface CreatedClient {
   clientSecret?: string;
 }
 
-const KNOWN_SCOPES = new Set<string>([...OIDC_SCOPES, ...API_SCOPES]);
-const PLATFORM_ONLY_SCOPES = new Set(['tenants:read', 'tenants:write']);
+const PLATFORM_ONLY = new Set<string>(PLATFORM_ONLY_SCOPES);
 const USER_GRANTS = new Set<GrantType>(['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code']);
-// Every token request looks its client up; changes invalidate at once
-// (ChangeBus), the TTL bounds staleness where notifications cannot arrive.
+/** The change topic of the client registry (key: the client id). */
+export const CLIENT_CHANGED = 'client';
+// Every token request and API call looks its client up; changes invalidate at
+// once, the TTL bounds staleness where notifications cannot arrive. Unknown
+// ids are kept briefly (junk ids sent to /oidc/token are never read again,
+// so the cache's CLOCK eviction drops them first).
 const CLIENT_CACHE_CAPACITY = 10_000;
 const CLIENT_CACHE_TTL_MS = 5_000;
-const UNKNOWN_CLIENT_CAPACITY = 1_000;
 const UNKNOWN_CLIENT_TTL_MS = 2_000;
 
-function withoutSecretHash({ secretHash: _secretHash, tenantActive: _tenantActive, ...client }: StoredClient): RegisteredClient {
+function withoutSecretHash({ secretHash: _secretHash, ...client }: StoredClient): RegisteredClient {
   return client;
 }
 
 @Injectable()
-export class ClientsService {
+export class ClientsService implements ClientRegistry {
   private readonly logger = new Logger(ClientsService.name);
-  private readonly active = new ExpiringCache<string, StoredClient | null>(CLIENT_CACHE_CAPACITY, CLIENT_CACHE_TTL_MS);
-  // Unknown ids apart, so junk ids sent to /oidc/token cannot push real clients out.
-  private readonly unknown = new ExpiringCache<string, true>(UNKNOWN_CLIENT_CAPACITY, UNKNOWN_CLIENT_TTL_MS);
+  private readonly registered;
 
   constructor(
     private readonly repository: ClientsRepository,
     private readonly tenants: TenantsService,
     private readonly changes: ChangeBus,
+    caches: Caches,
   ) {
-    changes.subscribe('client', (clientId) => {
-      this.active.delete(clientId);
-      this.unknown.delete(clientId);
-    });
-    // A tenant's status decides whether its clients may get tokens: a
-    // suspension takes effect at once, and so does a resume.
-    changes.subscribe('tenant', () => {
-      this.active.clear();
-      this.unknown.clear();
-    });
-    changes.onResync(() => {
-      this.active.clear();
-      this.unknown.clear();
+    this.registered = caches.create<string, StoredClient | null>({
+      name: 'clients',
+      capacity: CLIENT_CACHE_CAPACITY,
+      ttlMs: CLIENT_CACHE_TTL_MS,
+      invalidatedBy: { [CLIENT_CHANGED]: 'key' },
     });
   }
 
@@ -91,7 +86,7 @@ export class ClientsService {
       redirectUris,
       postLogoutRedirectUris,
     });
-    await this.changes.publish({ topic: 'client', key: stored.clientId });
+    await this.changes.publish({ topic: CLIENT_CHANGED, key: stored.clientId });
     this.logger.log(`registered ${command.public ? 'public' : 'confidential'} client ${stored.clientId} (${tenant ? `tenant ${tenant.slug}` : 'platform'})`);
     return { client: withoutSecretHash(stored), ...(clientSecret ? { clientSecret } : {}) };
   }
@@ -115,29 +110,44 @@ export class ClientsService {
     if (!(await this.repository.updateSecretHash(clientId, hashClientSecret(clientSecret)))) {
       throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
     }
-    await this.changes.publish({ topic: 'client', key: clientId });
+    await this.changes.publish({ topic: CLIENT_CHANGED, key: clientId });
     this.logger.log(`rotated the secret of client ${clientId}`);
     return { client, clientSecret };
   }
 
   async delete(clientId: string): Promise<void> {
     if (!(await this.repository.delete(clientId))) throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
-    await this.changes.publish({ topic: 'client', key: clientId });
+    await this.changes.publish({ topic: CLIENT_CHANGED, key: clientId });
   }
 
-  /** For the provider: the stored client, or undefined when unknown or its tenant is not active. */
-  async findActive(clientId: string): Promise<StoredClient | undefined> {
-    if (this.unknown.get(clientId)) return undefined;
-    const active = await this.active.getOrLoad(
-      clientId,
-      async () => {
-        const client = await this.repository.findById(clientId);
-        return client?.tenantActive ? client : null;
-      },
-      { cacheIf: (client) => client !== null },
-    );
-    if (!active) await this.unknown.getOrLoad(clientId, async () => true as const);
-    return active ?? undefined;
+  /** Removes every client of a tenant (the tenant is being deleted). */
+  async deleteForTenant(tenantId: string): Promise<string[]> {
+    const clientIds = await this.repository.deleteForTenant(tenantId);
+    for (const clientId of clientIds) await this.changes.publish({ topic: CLIENT_CHANGED, key: clientId });
+    return clientIds;
+  }
+
+  /** The registered client, cached; undefined when there is none. */
+  async find(clientId: string): Promise<StoredClient | undefined> {
+    const cached = this.registered.get(clientId);
+    if (cached !== undefined) return cached ?? undefined;
+    const client = await this.registered.getOrLoad(clientId, async () => (await this.repository.findById(clientId)) ?? null, {
+      ttlMs: (found) => (found ? CLIENT_CACHE_TTL_MS : UNKNOWN_CLIENT_TTL_MS),
+    });
+    return client ?? undefined;
+  }
+
+  /** ClientRegistry (the API guard): whether a token's client is still registered. */
+  isRegistered(clientId: string): Promise<boolean> | boolean {
+    const cached = this.registered.get(clientId);
+    return cached !== undefined ? cached !== null : this.find(clientId).then((client) => client !== undefined);
+  }
+
+  /** For the provider: the client, or undefined when unknown or its tenant is not usable (a suspended tenant's clients get no tokens). */
+  async findForProvider(clientId: string): Promise<StoredClient | undefined> {
+    const client = await this.find(clientId);
+    if (!client || client.tenantId === null) return client;
+    return tenantUsability(await this.tenants.findById(client.tenantId)) === 'usable' ? client : undefined;
   }
 
   private validateGrants(command: CreateClientCommand): GrantType[] {
@@ -161,10 +171,10 @@ export class ClientsService {
 
   private validateScopes(command: CreateClientCommand): string[] {
     const scopes = [...new Set(command.scopes.flatMap((scope) => scope.split(' ')).filter(Boolean))];
-    const unknown = scopes.filter((scope) => !KNOWN_SCOPES.has(scope));
+    const unknown = scopes.filter((scope) => !isScope(scope));
     if (unknown.length > 0) throw new OidcError('CLIENT_INVALID', `unknown scope(s): ${unknown.join(', ')}.`);
     if (scopes.length === 0) throw new OidcError('CLIENT_INVALID', 'a client needs at least one scope.');
-    if (command.tenantSlug !== undefined && scopes.some((scope) => PLATFORM_ONLY_SCOPES.has(scope))) {
+    if (command.tenantSlug !== undefined && scopes.some((scope) => PLATFORM_ONLY.has(scope))) {
       throw new OidcError('CLIENT_INVALID', 'tenants:read and tenants:write are for platform clients only.');
     }
     return scopes;

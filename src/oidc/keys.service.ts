@@ -1,14 +1,17 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { calculateJwkThumbprint } from 'jose';
+import { ACCESS_TOKEN_ALGORITHM, VerificationKeys } from '../auth/issuer.port.js';
 import { SecurityConfig, TokenConfig } from '../config/app-config.js';
 import { SecretBox } from '../infra/crypto/secret-box.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { KeysRepository, type KeysTransaction } from './keys.repository.js';
 import { LocalSigningKey } from './local-signing-key.js';
 
-/** ES256: compact, fast to verify, and understood by every JOSE library. */
-export const SIGNING_ALGORITHM = 'ES256';
+/** ES256: compact, fast to verify, and understood by every JOSE library (and what the API accepts). */
+export const SIGNING_ALGORITHM = ACCESS_TOKEN_ALGORITHM;
+/** The change topic of key rotation (key: the new kid). */
+export const SIGNING_KEYS_CHANGED = 'signing-keys';
 const CLOCK_SKEW_SECONDS = 60;
 // Unknown `kid`s trigger a reload from the database (a key rotated by another
 // instance), at most this often, so garbage kids cannot hammer the database.
@@ -32,7 +35,7 @@ interface LoadedKey {
  * until every token they signed has expired.
  */
 @Injectable()
-export class KeysService {
+export class KeysService implements VerificationKeys {
   private readonly logger = new Logger(KeysService.name);
   private readonly signingBox: SecretBox;
   private readonly cookieBox: SecretBox;
@@ -74,7 +77,7 @@ export class KeysService {
       return { kid, retired };
     });
     await this.reload();
-    await this.changes.publish({ topic: 'signing-keys', key: result.kid });
+    await this.changes.publish({ topic: SIGNING_KEYS_CHANGED, key: result.kid });
     return result;
   }
 
@@ -89,7 +92,7 @@ export class KeysService {
     });
     if (rotated) {
       await this.reload();
-      await this.changes.publish({ topic: 'signing-keys', key: rotated });
+      await this.changes.publish({ topic: SIGNING_KEYS_CHANGED, key: rotated });
     }
     return rotated;
   }
@@ -100,8 +103,8 @@ export class KeysService {
     return { keys: [...keys.filter((key) => !key.retired), ...keys.filter((key) => key.retired)].map((key) => key.signingKey) };
   }
 
-  /** The public key for a kid, reloading once in a while to learn keys rotated elsewhere. */
-  async verificationKey(kid: string): Promise<KeyObject | undefined> {
+  /** VerificationKeys: the public key for a kid, reloading once in a while to learn keys rotated elsewhere. */
+  async forKid(kid: string): Promise<KeyObject | undefined> {
     const known = this.loaded.get(kid);
     if (known) return known.signingKey.keyObject();
     if (Date.now() - this.lastReload < RELOAD_INTERVAL_MS) return undefined;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClientRegistry, TokenLiveness, VerificationKeys } from '../auth/issuer.port.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountsService } from './accounts.service.js';
@@ -13,8 +14,11 @@ import { KeysRepository } from './keys.repository.js';
 import { KeysService } from './keys.service.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { OidcPayloadsRepository } from './oidc-payloads.repository.js';
+import { OidcTenantLifecycle } from './oidc-tenant-lifecycle.js';
 import { OidcService } from './oidc.service.js';
+import { TokenLivenessService } from './token-liveness.service.js';
 
+/** The authorization server; it also provides what the API's guard needs from the issuer (auth/issuer.port.ts). */
 @Module({
   imports: [TenantsModule, UsersModule],
   controllers: [InteractionsController, ClientsController],
@@ -26,11 +30,16 @@ import { OidcService } from './oidc.service.js';
     AccountsService,
     OidcService,
     OidcPayloadsRepository,
+    OidcTenantLifecycle,
+    TokenLivenessService,
     LoginThrottleRepository,
     LoginThrottleService,
     InteractionsService,
     MaintenanceService,
+    { provide: VerificationKeys, useExisting: KeysService },
+    { provide: TokenLiveness, useExisting: TokenLivenessService },
+    { provide: ClientRegistry, useExisting: ClientsService },
   ],
-  exports: [KeysService, ClientsService, OidcService, OidcPayloadsRepository, MaintenanceService],
+  exports: [KeysService, ClientsService, OidcService, MaintenanceService, VerificationKeys, TokenLiveness, ClientRegistry],
 })
 export class OidcModule {}

@@ -2,16 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import type { AdapterPayload, Provider } from 'oidc-provider';
-import { ServerConfig, TokenConfig } from '../config/app-config.js';
+import { OperationsConfig, ServerConfig, TokenConfig } from '../config/app-config.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import { AccountsService } from './accounts.service.js';
 import { TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './client-tenant.js';
 import type { StoredClient } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
-import { KeysService } from './keys.service.js';
+import { KeysService, SIGNING_KEYS_CHANGED } from './keys.service.js';
 import { createProvider } from './provider.factory.js';
-import { carriesTokenParameter, mapUserTokensToRecords } from './structured-tokens.js';
+import { ACCESS_TOKEN_REVOKED, GRANT_REVOKED } from './token-liveness.service.js';
+import { TokenRateLimiter } from './token-rate-limiter.js';
 
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
 export function toProviderMetadata(client: StoredClient): AdapterPayload {
@@ -43,8 +44,8 @@ export class OidcService {
   private readonly logger = new Logger(OidcService.name);
   private current: Provider | undefined;
   private currentCallback: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
-  private invalidateClients: ((clientId?: string) => void) | undefined;
   private publishedKeys = '';
+  private readonly limiter: TokenRateLimiter;
 
   constructor(
     private readonly server: ServerConfig,
@@ -54,11 +55,10 @@ export class OidcService {
     private readonly clients: ClientsService,
     private readonly accounts: AccountsService,
     private readonly changes: ChangeBus,
+    operations: OperationsConfig,
   ) {
-    changes.subscribe('client', (clientId) => this.invalidateClients?.(clientId));
-    changes.subscribe('tenant', () => this.invalidateClients?.());
-    changes.onResync(() => this.invalidateClients?.());
-    changes.subscribe('signing-keys', () => {
+    this.limiter = new TokenRateLimiter(operations.tokenRateLimitPerMinute);
+    changes.subscribe(SIGNING_KEYS_CHANGED, () => {
       this.refreshKeys().catch((error: Error) => this.logger.error(`could not load rotated signing keys: ${error.message}`));
     });
   }
@@ -68,18 +68,11 @@ export class OidcService {
     return this.current;
   }
 
+  /** What is mounted at /oidc: the current provider (it is rebuilt when the signing keys change). */
   readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
     const callback = this.currentCallback;
     if (!callback) throw new Error('the authorization server is not started');
-    // Only introspection and revocation need their body read first; the token endpoint stays synchronous.
-    if (!carriesTokenParameter(request)) return callback(request, response);
-    mapUserTokensToRecords(request, (token) => this.userTokenId(token)).then(
-      () => callback(request, response),
-      () => {
-        response.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        response.end(JSON.stringify({ error: 'invalid_request', error_description: 'failed to parse the request body' }));
-      },
-    );
+    callback(request, response);
   };
 
   async start(): Promise<Provider> {
@@ -107,9 +100,8 @@ export class OidcService {
 
   private async build(): Promise<void> {
     const provider = createProvider({
-      onClientsChanged: (invalidate) => {
-        this.invalidateClients = invalidate;
-      },
+      limiter: this.limiter,
+      resolveUserToken: (token) => this.userTokenId(token),
       server: this.server,
       tokens: this.tokens,
       jwks: this.keys.providerJwks(),
@@ -117,11 +109,11 @@ export class OidcService {
       prisma: this.database.control,
       accounts: this.accounts,
       findClient: async (clientId) => {
-        const client = await this.clients.findActive(clientId);
+        const client = await this.clients.findForProvider(clientId);
         return client ? toProviderMetadata(client) : undefined;
       },
       onTokensRevoked: ({ jti, grantId }) => {
-        const change = jti ? { topic: 'access-token' as const, key: jti } : { topic: 'grant' as const, key: grantId! };
+        const change = jti ? { topic: ACCESS_TOKEN_REVOKED, key: jti } : { topic: GRANT_REVOKED, key: grantId! };
         void this.changes.publish(change);
       },
     });
@@ -135,7 +127,7 @@ export class OidcService {
   private async userTokenId(token: string): Promise<string | undefined> {
     try {
       const { kid } = decodeProtectedHeader(token);
-      const key = kid ? await this.keys.verificationKey(kid) : undefined;
+      const key = kid ? await this.keys.forKid(kid) : undefined;
       if (!key) return undefined;
       const { payload } = await compactVerify(token, key);
       const claims = JSON.parse(new TextDecoder().decode(payload)) as { jti?: unknown; iss?: unknown; sub?: unknown; client_id?: unknown };

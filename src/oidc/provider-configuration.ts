@@ -1,9 +1,8 @@
 import { errors, interactionPolicy, type Account, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import { API_SCOPES } from '../auth/principal.js';
+import { ALL_SCOPES, isApiScope, isScope } from '../auth/scopes.js';
 import type { ServerConfig, TokenConfig } from '../config/app-config.js';
 import type { ControlPrismaClient } from '../infra/database/database.service.js';
 import { clientTenant, TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './client-tenant.js';
-import { OIDC_SCOPES } from './client.js';
 import { SIGNING_ALGORITHM } from './keys.service.js';
 import { EXTERNAL_SIGNING_FEATURE, type LocalSigningKey } from './local-signing-key.js';
 import {
@@ -16,8 +15,6 @@ import {
 } from './pages/provider.pages.js';
 import { createPrismaAdapter, type ClientLookup } from './prisma-adapter.js';
 
-const SUPPORTED_SCOPES = new Set<string>([...OIDC_SCOPES, ...API_SCOPES]);
-const API_SCOPE_SET = new Set<string>(API_SCOPES);
 
 export interface AccountDirectory {
   findAccount(client: unknown, accountId: string): Promise<Account | undefined>;
@@ -32,8 +29,6 @@ export interface ProviderOptions {
   prisma: ControlPrismaClient;
   findClient: ClientLookup;
   accounts: AccountDirectory;
-  /** Drops cached Client instances: one client's id, or every client when undefined. */
-  onClientsChanged: (invalidate: (clientId?: string) => void) => void;
   /** A stored token or grant was removed (revocation, reuse detection, logout). */
   onTokensRevoked: (change: { jti?: string; grantId?: string }) => void;
 }
@@ -69,7 +64,7 @@ function resourceIndicators(server: ServerConfig, tokens: TokenConfig): NonNulla
     let info = descriptions.get(clientScope);
     if (!info) {
       info = {
-        scope: clientScope.split(' ').filter((scope) => API_SCOPE_SET.has(scope)).join(' '),
+        scope: clientScope.split(' ').filter((scope) => isApiScope(scope)).join(' '),
         audience: server.apiAudience,
         accessTokenTTL: tokens.accessTokenTtlSeconds,
         accessTokenFormat: 'jwt',
@@ -86,7 +81,7 @@ function resourceIndicators(server: ServerConfig, tokens: TokenConfig): NonNulla
     defaultResource: (ctx, _client, oneOf) => {
       if (oneOf) return oneOf;
       const scopes = requestedScopes(ctx);
-      return ctx.oidc.params?.grant_type === 'client_credentials' || scopes.some((scope) => API_SCOPE_SET.has(scope))
+      return ctx.oidc.params?.grant_type === 'client_credentials' || scopes.some((scope) => isApiScope(scope))
         ? server.apiAudience
         : (undefined as unknown as string);
     },
@@ -95,11 +90,11 @@ function resourceIndicators(server: ServerConfig, tokens: TokenConfig): NonNulla
     // userinfo token instead (userinfo refuses tokens with an audience).
     useGrantedResource: (ctx) => {
       const scopes = requestedScopes(ctx);
-      return scopes.length === 0 || scopes.some((scope) => API_SCOPE_SET.has(scope));
+      return scopes.length === 0 || scopes.some((scope) => isApiScope(scope));
     },
     getResourceServerInfo: (ctx, resourceIndicator, client) => {
       if (resourceIndicator !== server.apiAudience) throw new errors.InvalidTarget();
-      const unknown = requestedScopes(ctx).filter((scope) => !SUPPORTED_SCOPES.has(scope));
+      const unknown = requestedScopes(ctx).filter((scope) => !isScope(scope));
       if (unknown.length > 0) throw new errors.InvalidScope('requested scope is not supported', unknown.join(' '));
       return describe(String(client.scope ?? ''));
     },
@@ -129,7 +124,7 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
     findAccount: (ctx, sub) => accounts.findAccount(ctx.oidc.client, sub),
     // OAuth 2.1 / RFC 9700: no implicit or hybrid flows.
     responseTypes: ['code'],
-    scopes: [...SUPPORTED_SCOPES],
+    scopes: [...ALL_SCOPES],
     claims: { openid: ['sub'], profile: ['name', 'updated_at'], email: ['email', 'email_verified'] },
     clientDefaults: {
       grant_types: ['authorization_code'],

@@ -1,31 +1,22 @@
 import { Provider } from 'oidc-provider';
-import { ExpiringCache } from '../infra/cache/expiring-cache.js';
 import { verifyClientSecret } from './client-secret.js';
 import { buildProviderConfiguration, type ProviderOptions } from './provider-configuration.js';
+import { resolveUserTokens, type UserTokenResolver } from './structured-tokens.js';
+import { limitTokenRequests } from './token-rate-limit.middleware.js';
+import type { TokenRateLimiter } from './token-rate-limiter.js';
 
-export type { ProviderOptions };
-
-const CLIENT_INSTANCE_CAPACITY = 10_000;
-const CLIENT_INSTANCE_TTL_MS = 5_000;
-
-// The provider awaits these; a cached answer is handed back as a plain value,
-// sparing a promise per token request.
-type ClientClass = { find(clientId: string): Promise<unknown> | unknown };
-
-/**
- * oidc-provider rebuilds nothing for a client it has seen, but still asks the
- * adapter and hashes the metadata on every request. Registered clients change
- * rarely and every change is announced, so the instances themselves are kept.
- */
-function cacheClientInstances(provider: Provider, options: ProviderOptions): void {
-  const clientClass = provider.Client as unknown as ClientClass;
-  const find = (clientClass.find as (clientId: string) => Promise<unknown>).bind(clientClass);
-  const instances = new ExpiringCache<string, unknown>(CLIENT_INSTANCE_CAPACITY, CLIENT_INSTANCE_TTL_MS);
-  options.onClientsChanged((clientId) => (clientId === undefined ? instances.clear() : instances.delete(clientId)));
-  clientClass.find = (clientId: string) => instances.get(clientId) ?? instances.getOrLoad(clientId, () => find(clientId), { cacheIf: (client) => !!client });
+export interface ProviderSetup extends ProviderOptions {
+  limiter: TokenRateLimiter;
+  resolveUserToken: UserTokenResolver;
 }
 
-/** Client secrets are stored hashed, so the provider's plain comparison is replaced by a hash check. */
+/**
+ * Client secrets are stored hashed, so the provider's plain comparison is
+ * replaced by a hash check. oidc-provider has no hook for this (it compares
+ * client_secret as stored): the method is overridden on the provider's own
+ * Client class, and test/e2e/provider-contract pins that it still exists and
+ * is what client authentication calls.
+ */
 function compareHashedSecrets(provider: Provider): void {
   const clientPrototype = provider.Client.prototype as unknown as {
     clientSecret?: string;
@@ -50,6 +41,9 @@ type StorableToken = {
  * grant) are recorded by jti, as the opaque format would store them; revoking
  * the token or its grant removes the record and the API refuses the token.
  * Client-credentials tokens stay stateless: short-lived, verified locally.
+ * The provider has no hook that runs before a JWT access token is returned
+ * (`access_token.issued` is an event, not awaited), so AccessToken#save is
+ * wrapped; test/e2e/provider-contract pins the behaviour it relies on.
  */
 function recordUserAccessTokens(provider: Provider): void {
   const accessTokenPrototype = provider.AccessToken.prototype as unknown as { save(): Promise<string> };
@@ -65,11 +59,12 @@ function recordUserAccessTokens(provider: Provider): void {
   };
 }
 
-export function createProvider(options: ProviderOptions): Provider {
-  const provider = new Provider(options.server.issuer, buildProviderConfiguration(options));
-  provider.proxy = options.server.trustProxy;
-  cacheClientInstances(provider, options);
+export function createProvider(setup: ProviderSetup): Provider {
+  const provider = new Provider(setup.server.issuer, buildProviderConfiguration(setup));
+  provider.proxy = setup.server.trustProxy;
   compareHashedSecrets(provider);
   recordUserAccessTokens(provider);
+  provider.use(limitTokenRequests(setup.limiter));
+  provider.use(resolveUserTokens(setup.resolveUserToken));
   return provider;
 }

@@ -1,37 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import type { Tenant } from './tenant.js';
-import { TenantsError } from './tenants.errors.js';
+import { tenantUsability, type Tenant } from './tenant.js';
+import { TenantsError, unusableTenant } from './tenants.errors.js';
 import { TenantsService } from './tenants.service.js';
 
 /**
- * Which tenant a request may act on. Platform tokens may act on any tenant;
+ * Which tenant a request acts on. Platform tokens may act on any tenant;
  * a tenant-bound token only on its own, and another tenant looks exactly like
  * one that does not exist (404), so tokens cannot probe for tenant names.
+ * Then the one usability rule (tenantUsability): suspended 403, gone 404.
  */
 @Injectable()
 export class TenantAccessService {
   constructor(private readonly tenants: TenantsService) {}
 
-  async resolve(principal: Principal, slug: string): Promise<Tenant> {
-    const tenant = await this.tenants.get(slug);
-    if (principal.tenantId !== null && principal.tenantId !== tenant.id) {
-      throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${slug}".`);
+  /** `slug` null: the token's own tenant (routes under /me, OFREP). */
+  async resolve(principal: Pick<Principal, 'tenantId'>, slug: string | null): Promise<Tenant> {
+    if (slug === null) {
+      if (principal.tenantId === null) throw new TenantsError('TENANT_NOT_FOUND', 'This token is bound to no tenant.');
+      return this.usable(await this.tenants.findById(principal.tenantId), principal.tenantId);
     }
-    return this.requireActive(tenant);
+    const tenant = await this.tenants.findBySlug(slug);
+    if (tenant && principal.tenantId !== null && principal.tenantId !== tenant.id) return this.usable(undefined, slug);
+    return this.usable(tenant, slug);
   }
 
-  /** The tenant a tenant-bound token acts for (GET /me/...). */
-  async resolveOwn(principal: Principal): Promise<Tenant> {
-    if (principal.tenantId === null) {
-      throw new TenantsError('TENANT_NOT_FOUND', 'This token is not bound to a tenant; use /api/v1/tenants/{slug}/... instead.');
-    }
-    return this.requireActive(await this.tenants.getById(principal.tenantId));
+  /** A tenant found by id (a stream ticket, a client's binding), under the same rule. */
+  async resolveById(tenantId: string): Promise<Tenant> {
+    return this.usable(await this.tenants.findById(tenantId), tenantId);
   }
 
-  private requireActive(tenant: Tenant): Tenant {
-    if (tenant.status === 'deleting') throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${tenant.slug}".`);
-    if (tenant.status !== 'active') throw new TenantsError('TENANT_SUSPENDED', `Tenant "${tenant.slug}" is ${tenant.status}.`);
-    return tenant;
+  private usable(tenant: Tenant | undefined, named: string): Tenant {
+    const usability = tenantUsability(tenant);
+    if (usability !== 'usable') throw unusableTenant(usability, tenant?.slug ?? named);
+    return tenant!;
   }
 }

@@ -5,8 +5,8 @@ import { LruCache } from '../infra/cache/lru-cache.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import { CONTROL_SCHEMA, POOLED_ROLE, quoteSchema, TENANT_ID_SETTING } from '../infra/database/schema-names.js';
 import { tenantDataLockKey } from './tenant-locks.js';
-import type { Tenant, TenantPlacement } from './tenant.js';
-import { TenantsError } from './tenants.errors.js';
+import { tenantUsability, type Tenant, type TenantPlacement, type TenantStatus } from './tenant.js';
+import { unusableTenant } from './tenants.errors.js';
 
 /** What a repository works with: the same Prisma API on either placement. */
 export type TenantDatabase = Prisma.TransactionClient;
@@ -77,16 +77,16 @@ export class TenantDataService implements OnApplicationShutdown {
     return this.clientFor(routing.schemaName).$transaction(async (tx) => {
       // Two statements: the routing read must take its snapshot after the lock is granted.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${tenantDataLockKey(routing.id)}::bigint)`;
-      const rows = await tx.$queryRawUnsafe<{ slug: string; placement: TenantPlacement; schema_name: string; status: string }[]>(
+      const rows = await tx.$queryRawUnsafe<{ slug: string; placement: TenantPlacement; schema_name: string; status: TenantStatus }[]>(
         `SELECT "slug", "placement", "schema_name", "status" FROM ${quoteSchema(CONTROL_SCHEMA)}."tenants" WHERE "id" = $1::uuid`,
         routing.id,
       );
       const current = rows[0];
-      if (!current || current.status === 'deleting') {
-        throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${routing.slug}".`);
-      }
-      if (current.schema_name !== routing.schemaName || current.placement !== routing.placement) {
-        throw new RoutingChanged({ id: routing.id, slug: current.slug, placement: current.placement, schemaName: current.schema_name });
+      // The registry as it is now, under the lock, decides; not the routing the caller cached.
+      const usability = tenantUsability(current);
+      if (usability !== 'usable') throw unusableTenant(usability, routing.slug);
+      if (current!.schema_name !== routing.schemaName || current!.placement !== routing.placement) {
+        throw new RoutingChanged({ id: routing.id, slug: current!.slug, placement: current!.placement, schemaName: current!.schema_name });
       }
       if (routing.placement === 'pooled') await this.actAsPooledTenant(tx, routing.id);
       return work(tx);

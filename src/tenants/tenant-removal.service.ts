@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ChangeBus } from '../infra/database/change-bus.service.js';
+import { TenantLifecycle } from './tenant-lifecycle.js';
 import { TenantStorageRepository } from './tenant-storage.repository.js';
 import type { Tenant } from './tenant.js';
 import { TenantsRepository } from './tenants.repository.js';
@@ -9,7 +9,8 @@ import { TenantsService } from './tenants.service.js';
  * Deletes a tenant in steps, each safe to repeat, so a crash half-way is
  * finished by running the deletion again (or by the next start):
  * 1. status 'deleting': its tokens stop working at once, it cannot be moved;
- * 2. grants, tokens, codes and sessions revoked, clients removed;
+ * 2. the modules that keep rows for it act (oidc revokes grants, tokens,
+ *    codes and sessions and removes its clients);
  * 3. data removed (schema dropped, or pooled rows deleted), then the tenant.
  */
 @Injectable()
@@ -20,7 +21,7 @@ export class TenantRemovalService {
     private readonly tenants: TenantsService,
     private readonly repository: TenantsRepository,
     private readonly storage: TenantStorageRepository,
-    private readonly changes: ChangeBus,
+    private readonly lifecycle: TenantLifecycle,
   ) {}
 
   async delete(slug: string): Promise<void> {
@@ -40,10 +41,9 @@ export class TenantRemovalService {
       await this.repository.setStatus(tenant.id, 'deleting', ['active', 'suspended']);
       await this.tenants.announce(tenant);
     }
-    const clientIds = await this.storage.removeClientsAndGrants(tenant);
-    for (const clientId of clientIds) await this.changes.publish({ topic: 'client', key: clientId });
+    await this.lifecycle.deleting({ ...tenant, status: 'deleting' });
     await this.storage.removeTenant(tenant.id);
     await this.tenants.announce(tenant);
-    this.logger.log(`deleted tenant ${tenant.slug} (${tenant.id}): ${clientIds.length} client(s) and their grants, and its data`);
+    this.logger.log(`deleted tenant ${tenant.slug} (${tenant.id}) and its data`);
   }
 }

@@ -4,8 +4,10 @@ import { DatabaseService } from '../infra/database/database.service.js';
 import { applyMigrationsInTransaction, inTransaction, type Migration } from '../infra/database/migrator.js';
 import { CONTROL_SCHEMA, POOLED_SCHEMA, quoteSchema } from '../infra/database/schema-names.js';
 import { tenantDataLockKey } from './tenant-locks.js';
+import type { TenantCreation } from './tenant-lifecycle.js';
 import { latestMigration, migrateTenantSchema } from './tenant-schema-migrator.js';
 import type { Tenant, TenantPlacement } from './tenant.js';
+import { TenantsError } from './tenants.errors.js';
 
 const control = quoteSchema(CONTROL_SCHEMA);
 
@@ -37,12 +39,13 @@ export class TenantStorageRepository {
   constructor(private readonly database: DatabaseService) {}
 
   /**
-   * Registers the tenant, creates its schema when isolated, and seeds its
-   * feature state from the catalogue, in ONE transaction: a failure anywhere
-   * leaves nothing. Undefined when the slug is taken (checked under the
-   * slug's lock, so two concurrent creations of one slug cannot both win).
+   * Registers the tenant, creates its schema when isolated, and lets the
+   * modules that keep per-tenant rows write theirs (`announce`), in ONE
+   * transaction: a failure anywhere leaves nothing. Undefined when the slug
+   * is taken (checked under the slug's lock, so two concurrent creations of
+   * one slug cannot both win).
    */
-  async create(tenant: NewTenant, migrations: Migration[]): Promise<Tenant | undefined> {
+  async create(tenant: NewTenant, migrations: Migration[], announce: (creation: TenantCreation) => Promise<void>): Promise<Tenant | undefined> {
     return this.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tenantry:tenant:${tenant.slug}`]);
       const existing = await client.query(`SELECT 1 FROM ${control}."tenants" WHERE "slug" = $1`, [tenant.slug]);
@@ -60,12 +63,9 @@ export class TenantStorageRepository {
           [tenant.schemaName, latestMigration(migrations)],
         );
       }
-      await client.query(
-        `INSERT INTO ${quoteSchema(tenant.schemaName)}."tenant_features" ("tenant_id", "feature_key", "enabled", "origin", "updated_at")
-         SELECT $1, "key", "default_enabled", 'seed', now() FROM ${control}."features"`,
-        [tenant.id],
-      );
-      return { ...tenant, status: 'active' as const, retiredSchema: null, createdAt: rows[0]!.created_at };
+      const created: Tenant = { ...tenant, status: 'active', retiredSchema: null, createdAt: rows[0]!.created_at };
+      await announce({ tenant: created, schema: quoteSchema(tenant.schemaName), query: (sql, parameters) => client.query(sql, parameters) });
+      return created;
     });
   }
 
@@ -128,28 +128,6 @@ export class TenantStorageRepository {
     });
   }
 
-  /**
-   * Revokes every grant, token and code of the tenant's clients, the sessions
-   * of its users, and removes its clients. Returns the removed client ids.
-   */
-  async removeClientsAndGrants(tenant: Tenant): Promise<string[]> {
-    return this.transaction(async (client) => {
-      const { rows } = await client.query<{ id: string }>(`SELECT "id" FROM ${control}."clients" WHERE "tenant_id" = $1`, [tenant.id]);
-      const clientIds = rows.map((row) => row.id);
-      await client.query(`DELETE FROM ${control}."oidc_payloads" WHERE "payload"->>'clientId' = ANY($1::text[])`, [clientIds]);
-      const users = await this.tableExists(client, tenant.schemaName, 'users');
-      if (users) {
-        await client.query(
-          `DELETE FROM ${control}."oidc_payloads" WHERE "type" = 'Session' AND "payload"->>'accountId' IN
-             (SELECT "id"::text FROM ${quoteSchema(tenant.schemaName)}."users" WHERE "tenant_id" = $1)`,
-          [tenant.id],
-        );
-      }
-      await client.query(`DELETE FROM ${control}."clients" WHERE "tenant_id" = $1`, [tenant.id]);
-      return clientIds;
-    });
-  }
-
   /** Removes the tenant's data (and a retired copy), then its registry row; safe to repeat. */
   async removeTenant(tenantId: string): Promise<void> {
     await this.transaction(async (client) => {
@@ -203,7 +181,7 @@ export class TenantStorageRepository {
     );
     const versions = new Map(rows.map((row) => [row.schema_name, row.migration]));
     if (versions.get(source) !== versions.get(target) || !versions.get(target)) {
-      throw new Error(`schemas ${source} and ${target} are not at the same migration; run migrate first`);
+      throw new TenantsError('TENANT_SCHEMAS_DIFFER', `Schemas ${source} and ${target} are not at the same migration; run \`cli migrate\` first.`);
     }
   }
 
@@ -220,13 +198,6 @@ export class TenantStorageRepository {
       [schemaName],
     );
     return rows;
-  }
-
-  private async tableExists(client: PoolClient, schemaName: string, table: string): Promise<boolean> {
-    const { rows } = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
-      `${quoteSchema(schemaName)}.${quoteIdentifier(table)}`,
-    ]);
-    return rows[0]!.found;
   }
 
   private transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

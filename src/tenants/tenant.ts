@@ -15,3 +15,16 @@ export interface Tenant {
   retiredSchema: string | null;
   createdAt: Date;
 }
+
+export type TenantUsability = 'usable' | 'suspended' | 'gone';
+
+/**
+ * The one rule for whether a tenant may be acted on, asked by every path that
+ * reaches a tenant (the API, OFREP, change streams, sign-in, token issuance
+ * and the data gateway): active is usable; suspended is refused (403);
+ * being deleted, or not there at all, is gone (404, like any unknown tenant).
+ */
+export function tenantUsability(tenant: Pick<Tenant, 'status'> | undefined | null): TenantUsability {
+  if (!tenant || tenant.status === 'deleting') return 'gone';
+  return tenant.status === 'active' ? 'usable' : 'suspended';
+}

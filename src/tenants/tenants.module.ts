@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ActingTenantGuard } from './acting-tenant.js';
 import { TenantAccessService } from './tenant-access.service.js';
 import { TenantDataService } from './tenant-data.service.js';
+import { TenantLifecycle } from './tenant-lifecycle.js';
 import { TenantMigrationsService } from './tenant-migrations.service.js';
 import { TenantMoveService } from './tenant-move.service.js';
 import { TenantRemovalService } from './tenant-removal.service.js';
@@ -15,12 +17,23 @@ import { TenantsService } from './tenants.service.js';
     TenantsRepository,
     TenantStorageRepository,
     TenantsService,
+    TenantLifecycle,
     TenantAccessService,
+    ActingTenantGuard,
     TenantDataService,
     TenantMigrationsService,
     TenantMoveService,
     TenantRemovalService,
   ],
-  exports: [TenantsService, TenantAccessService, TenantDataService, TenantMigrationsService, TenantMoveService, TenantRemovalService],
+  exports: [
+    TenantsService,
+    TenantLifecycle,
+    TenantAccessService,
+    ActingTenantGuard,
+    TenantDataService,
+    TenantMigrationsService,
+    TenantMoveService,
+    TenantRemovalService,
+  ],
 })
 export class TenantsModule {}

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { TenancyConfig } from '../config/app-config.js';
-import { ExpiringCache } from '../infra/cache/expiring-cache.js';
+import { Caches } from '../infra/cache/caches.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { loadMigrations, type Migration } from '../infra/database/migrator.js';
 import { POOLED_SCHEMA } from '../infra/database/schema-names.js';
 import { tenantMigrationsDirectory } from '../infra/project-paths.js';
 import { isValidTenantSlug, tenantSchemaName } from './tenant-slug.js';
+import { TenantLifecycle } from './tenant-lifecycle.js';
 import { TenantStorageRepository } from './tenant-storage.repository.js';
 import type { Tenant, TenantPlacement, TenantStatus } from './tenant.js';
 import { TenantsError } from './tenants.errors.js';
@@ -34,6 +35,10 @@ export interface TenantPage {
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
+/** The change topic of the registry: a tenant was created, changed status or placement, or was deleted (key: its id). */
+export const TENANT_CHANGED = 'tenant';
+const CACHE_CAPACITY = 10_000;
+const CACHE_TTL_MS = 10_000;
 export const MAX_PAGE_SIZE = 500;
 
 /** The schema a tenant of this placement keeps its data in. */
@@ -56,21 +61,21 @@ function decodeCursor(cursor: string): string {
 export class TenantsService {
   private readonly logger = new Logger(TenantsService.name);
   readonly migrations: Migration[] = loadMigrations(tenantMigrationsDirectory);
-  private readonly bySlug = new ExpiringCache<string, Tenant | null>(10_000, 10_000);
-  private readonly byId = new ExpiringCache<string, Tenant | null>(10_000, 10_000);
+  // Every request routes through these: the tenant by id, and which id a slug names.
+  private readonly byId;
+  private readonly idsBySlug;
 
   constructor(
     private readonly repository: TenantsRepository,
     private readonly storage: TenantStorageRepository,
     private readonly changes: ChangeBus,
     private readonly tenancy: TenancyConfig,
+    private readonly lifecycle: TenantLifecycle,
+    caches: Caches,
   ) {
-    const clear = (): void => {
-      this.bySlug.clear();
-      this.byId.clear();
-    };
-    changes.subscribe('tenant', clear);
-    changes.onResync(clear);
+    this.byId = caches.create<string, Tenant | null>({ name: 'tenants', capacity: CACHE_CAPACITY, ttlMs: CACHE_TTL_MS, invalidatedBy: { [TENANT_CHANGED]: 'key' } });
+    // A slug names another id once its tenant is deleted and the slug reused: both publish the change.
+    this.idsBySlug = caches.create<string, string | null>({ name: 'tenant-slugs', capacity: CACHE_CAPACITY, ttlMs: CACHE_TTL_MS, invalidatedBy: { [TENANT_CHANGED]: 'all' } });
   }
 
   async create(command: CreateTenantCommand): Promise<Tenant> {
@@ -87,24 +92,29 @@ export class TenantsService {
         schemaName: schemaFor(command.slug, placement),
       },
       this.migrations,
+      (creation) => this.lifecycle.created(creation),
     );
     if (!created) throw new TenantsError('TENANT_SLUG_TAKEN', `A tenant with slug "${command.slug}" already exists.`);
-    await this.changes.publish({ topic: 'tenant', key: created.id });
+    await this.changes.publish({ topic: TENANT_CHANGED, key: created.id });
     this.logger.log(`created tenant ${created.slug} (${created.id}), ${created.placement} in schema ${created.schemaName}`);
     return created;
   }
 
-  async get(slug: string): Promise<Tenant> {
-    const tenant = isValidTenantSlug(slug)
-      ? await this.bySlug.getOrLoad(slug, async () => (await this.repository.findBySlug(slug)) ?? null)
-      : null;
-    if (!tenant) throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${slug}".`);
-    return tenant;
+  /** The tenant with this slug, whatever its status; undefined when there is none. */
+  async findBySlug(slug: string): Promise<Tenant | undefined> {
+    if (!isValidTenantSlug(slug)) return undefined;
+    const id = await this.idsBySlug.getOrLoad(slug, async () => (await this.repository.findBySlug(slug))?.id ?? null);
+    return id === null ? undefined : this.findById(id);
   }
 
-  async getById(id: string): Promise<Tenant> {
-    const tenant = await this.byId.getOrLoad(id, async () => (await this.repository.findById(id)) ?? null);
-    if (!tenant) throw new TenantsError('TENANT_NOT_FOUND', 'The tenant this token acts for no longer exists.');
+  /** The tenant with this id, whatever its status; undefined when there is none. */
+  async findById(id: string): Promise<Tenant | undefined> {
+    return (await this.byId.getOrLoad(id, async () => (await this.repository.findById(id)) ?? null)) ?? undefined;
+  }
+
+  async get(slug: string): Promise<Tenant> {
+    const tenant = await this.findBySlug(slug);
+    if (!tenant) throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${slug}".`);
     return tenant;
   }
 
@@ -150,7 +160,7 @@ export class TenantsService {
 
   /** Drops cached lookups here and on every instance. */
   async announce(tenant: Pick<Tenant, 'id'>): Promise<void> {
-    await this.changes.publish({ topic: 'tenant', key: tenant.id });
+    await this.changes.publish({ topic: TENANT_CHANGED, key: tenant.id });
   }
 
   private async changeStatus(slug: string, to: TenantStatus, from: TenantStatus[]): Promise<Tenant> {

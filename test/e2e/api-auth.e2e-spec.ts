@@ -172,8 +172,8 @@ describe('API access tokens and tenant isolation', () => {
       expectProblem(await api(testApp, forged).get('/api/v1/me/features'), 401, 'TOKEN_INVALID');
     });
 
-    it('tells a platform token that /me has no tenant', async () => {
-      expectProblem(await api(testApp, admin.token).get('/api/v1/me/features'), 404, 'TENANT_NOT_FOUND');
+    it('tells a platform token that /me needs a token bound to a tenant', async () => {
+      expectProblem(await api(testApp, admin.token).get('/api/v1/me/features'), 403, 'TENANT_TOKEN_REQUIRED');
     });
   });
 

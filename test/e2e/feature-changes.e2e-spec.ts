@@ -1,8 +1,19 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FeatureEventsService } from '../../src/features/feature-events.service.js';
+import { DatabaseService } from '../../src/infra/database/database.service.js';
 import { ClientsService } from '../../src/oidc/clients.service.js';
 import { api, clientWithToken, expectProblem, type TestClient } from '../support/api.js';
 import { EventStreamClient } from '../support/event-stream.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await sleep(10);
+  }
+}
 
 describe('feature changes: audit trail, optimistic concurrency, live stream', () => {
   let database: TestDatabase;
@@ -136,6 +147,29 @@ describe('feature changes: audit trail, optimistic concurrency, live stream', ()
       expect(missed.map((event) => [event.data.key, event.data.enabled])).toEqual([['gamma', true], ['delta', true]]);
       expect(BigInt(missed[0]!.id!)).toBeGreaterThan(BigInt(seen.id!));
       expect(BigInt(missed[1]!.id!)).toBeGreaterThan(BigInt(missed[0]!.id!));
+    });
+
+    it('leaves nothing behind for a client that leaves while its subscription is being set up', async () => {
+      const events = first.app.get(FeatureEventsService);
+      const subscribers = events.subscriberCount;
+      // Where a new stream starts is read from acme's change log: hold that table, so the setup waits on it.
+      const holder = await first.app.get(DatabaseService).pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE tenants_pooled.feature_changes IN ACCESS EXCLUSIVE MODE');
+        const controller = new AbortController();
+        const opening = fetch(`${first.url}/api/v1/me/feature-events`, { headers: { authorization: `Bearer ${tenantClient.token}` }, signal: controller.signal });
+        opening.catch(() => undefined);
+        await until(() => events.pendingSubscriptions === 1);
+        controller.abort();
+        await sleep(200);
+      } finally {
+        await holder.query('COMMIT');
+        holder.release();
+      }
+      await until(() => events.pendingSubscriptions === 0);
+      await sleep(100);
+      expect(events.subscriberCount).toBe(subscribers);
     });
 
     it('never sends one tenant’s changes to another, and refuses another tenant’s stream', async () => {

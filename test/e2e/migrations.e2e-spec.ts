@@ -79,7 +79,7 @@ describe('migrations and tenant provisioning', () => {
     const storage = testApp.app.get(TenantStorageRepository);
     const failing: Migration[] = [{ name: '20991231000000_fails', sql: 'SELECT no_such_function();', checksum: 'e'.repeat(64) }];
     await expect(
-      storage.create({ id: crypto.randomUUID(), slug: 'half', name: 'half', placement: 'isolated', schemaName: 'tenant_half' }, failing),
+      storage.create({ id: crypto.randomUUID(), slug: 'half', name: 'half', placement: 'isolated', schemaName: 'tenant_half' }, failing, async () => {}),
     ).rejects.toThrow();
     expect(await repository.findBySlug('half')).toBeUndefined();
     expect(await schemaExists('tenant_half')).toBe(false);

@@ -155,7 +155,7 @@ describe('authorization server: what must be refused', () => {
     const { callback, request } = await signInForCode(acme, 'alice@acme.test');
     const tokens = await oauth.authorizationCodeGrant(acme.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
     expect(await oauth.tokenIntrospection(globex.config, tokens.access_token)).toEqual({ active: false });
-    await expect(oauth.tokenRevocation(globex.config, tokens.refresh_token!)).rejects.toBeDefined();
+    await expect(oauth.tokenRevocation(globex.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'unauthorized_client' });
     expect(await oauth.tokenIntrospection(acme.config, tokens.refresh_token!)).toMatchObject({ active: true });
   });
 

@@ -3,7 +3,7 @@ import { DatabaseService } from '../../src/infra/database/database.service.js';
 import { ClientsService } from '../../src/oidc/clients.service.js';
 import { OidcService } from '../../src/oidc/oidc.service.js';
 import { TenantRemovalService } from '../../src/tenants/tenant-removal.service.js';
-import { TenantStorageRepository } from '../../src/tenants/tenant-storage.repository.js';
+import { TenantLifecycle } from '../../src/tenants/tenant-lifecycle.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { api, clientWithToken, expectProblem, type TestClient } from '../support/api.js';
 import { discoverClient, startTestApp, type TestApp } from '../support/test-app.js';
@@ -109,9 +109,16 @@ describe('tenant lifecycle', () => {
 
       const suspended = await api(testApp, admin).post(`/api/v1/tenants/${slug}/suspend`).expect(200);
       expect(suspended.body.status).toBe('suspended');
-      expect((await api(testApp, tenant.token).get('/api/v1/me/features')).status).toBeGreaterThanOrEqual(401);
+      // The tenant's own tokens, a platform token, OFREP and the change stream: one answer.
+      expectProblem(await api(testApp, tenant.token).get('/api/v1/me/features'), 403, 'TENANT_SUSPENDED');
+      expectProblem(await api(testApp, tenant.token).post('/ofrep/v1/evaluate/flags', { context: {} }), 403, 'TENANT_SUSPENDED');
+      expectProblem(await api(testApp, tenant.token).get('/api/v1/me/feature-events'), 403, 'TENANT_SUSPENDED');
       const configuration = await discoverClient(testApp, tenant.clientId, tenant.clientSecret);
-      await expect(oauth.clientCredentialsGrant(configuration, { scope: 'features:read' })).rejects.toBeDefined();
+      // invalid_client, as a 401 with its Basic challenge (RFC 6749 §5.2).
+      await expect(oauth.clientCredentialsGrant(configuration, { scope: 'features:read' })).rejects.toMatchObject({
+        status: 401,
+        cause: [expect.objectContaining({ scheme: 'basic', parameters: expect.objectContaining({ error: 'invalid_client' }) })],
+      });
       await api(testApp, admin).post(`/api/v1/tenants/${slug}/suspend`).expect(200);
       expectProblem(await api(testApp, admin).get(`/api/v1/tenants/${slug}/features`), 403, 'TENANT_SUSPENDED');
 
@@ -157,7 +164,7 @@ describe('tenant lifecycle', () => {
       const tenants = testApp.app.get(TenantsService);
       await testApp.app.get(DatabaseService).pool.query("UPDATE tenantry.tenants SET status = 'deleting' WHERE slug = $1", [slug]);
       await tenants.announce({ id: tenant.tenantId });
-      await testApp.app.get(TenantStorageRepository).removeClientsAndGrants(await tenants.getFresh(slug));
+      await testApp.app.get(TenantLifecycle).deleting(await tenants.getFresh(slug));
       expectProblem(await api(testApp, admin).get(`/api/v1/tenants/${slug}/features`), 404, 'TENANT_NOT_FOUND');
 
       expect(await testApp.app.get(TenantRemovalService).finishInterrupted()).toBe(1);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as oauth from 'openid-client';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   config: AppConfig;
   database: TestDatabase;
   /** PUBLIC_URL: the issuer and audience are derived from it. */
@@ -53,7 +53,7 @@ export async function startTestApp(env: Record<string, string> = {}, database?: 
     },
   });
   const app = await createApp(config, { logDestination });
-  await app.listen(port, '127.0.0.1');
+  await app.listen({ port, host: '127.0.0.1' });
   return {
     app,
     config,

@@ -44,7 +44,7 @@ export class TenantFeatureResponse {
     return { key, description, type, enabled, value, rules, rollout, source, updatedAt: state.updatedAt?.toISOString() ?? null };
   }
 
-  static list({ tenant, states }: { tenant: { slug: string }; states: TenantFeatureState[] }): TenantFeatureListResponse {
+  static list(tenant: { slug: string }, states: readonly TenantFeatureState[]): TenantFeatureListResponse {
     return { tenant: tenant.slug, items: states.map(TenantFeatureResponse.from) };
   }
 }
@@ -78,7 +78,7 @@ export class FeatureChangeListResponse {
   @ApiProperty({ type: [FeatureChangeResponse] }) items!: FeatureChangeResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 
-  static from(page: { tenant: { slug: string }; items: FeatureChange[]; nextCursor: string | null }): FeatureChangeListResponse {
-    return { tenant: page.tenant.slug, items: page.items.map(FeatureChangeResponse.from), nextCursor: page.nextCursor };
+  static from(tenant: { slug: string }, page: { items: FeatureChange[]; nextCursor: string | null }): FeatureChangeListResponse {
+    return { tenant: tenant.slug, items: page.items.map(FeatureChangeResponse.from), nextCursor: page.nextCursor };
   }
 }

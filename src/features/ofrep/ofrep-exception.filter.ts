@@ -1,11 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { OfrepError } from './ofrep-evaluation.js';
 
 /** OFREP endpoints answer evaluation failures in OFREP's own format, as OAuth endpoints keep OAuth's. */
 @Catch(OfrepError)
 export class OfrepExceptionFilter implements ExceptionFilter {
   catch(exception: OfrepError, host: ArgumentsHost): void {
-    host.switchToHttp().getResponse<Response>().status(exception.status).json(exception.body);
+    void host.switchToHttp().getResponse<FastifyReply>().code(exception.status).send(exception.body);
   }
 }

@@ -30,6 +30,8 @@ export class ExpiringCache<Key, Value> {
   private readonly entries: LruCache<Key, Entry<Value>>;
   private readonly loading = new Map<Key, Promise<Value>>();
   private generation = 0;
+  private hits = 0;
+  private misses = 0;
 
   constructor(
     capacity: number,
@@ -41,12 +43,17 @@ export class ExpiringCache<Key, Value> {
 
   get(key: Key): Value | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
+    if (entry && entry.expiresAt > this.now()) {
+      this.hits += 1;
+      return entry.value;
     }
-    return entry.value;
+    this.misses += 1;
+    if (entry) this.entries.delete(key);
+    return undefined;
+  }
+
+  statistics(): { hits: number; misses: number; size: number } {
+    return { hits: this.hits, misses: this.misses, size: this.entries.size };
   }
 
   set(key: Key, value: Value, ttlMs = this.ttlMs): void {

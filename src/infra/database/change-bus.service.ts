@@ -5,11 +5,12 @@ import { DatabaseService } from './database.service.js';
 
 export const CHANGE_CHANNEL = 'tenantry_changes';
 
-export type ChangeTopic = 'client' | 'tenant' | 'feature' | 'tenant-feature' | 'signing-keys' | 'access-token' | 'grant';
+/** Each module names its own topics (a client changed, a tenant changed...). */
+export type ChangeTopic = string;
 
 export interface Change {
   topic: ChangeTopic;
-  /** Which entity changed: a client id, a tenant id, a feature key... */
+  /** Which entity of the topic changed (its id). */
   key: string;
 }
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DatabaseConfig } from '../../config/app-config.js';
+import { Caches } from '../cache/caches.js';
 import { ChangeBus } from './change-bus.service.js';
 import { DatabaseService } from './database.service.js';
 import type { EmbeddedOptions } from './embedded-postgres.js';
@@ -18,8 +19,9 @@ export class DatabaseModule {
           useFactory: (config: DatabaseConfig) => DatabaseService.connect(config, embedded),
         },
         ChangeBus,
+        Caches,
       ],
-      exports: [DatabaseService, ChangeBus],
+      exports: [DatabaseService, ChangeBus, Caches],
     };
   }
 }

@@ -1,11 +1,6 @@
 import { hash } from 'node:crypto';
 
-/**
- * The ETag of a response body, for every tagged answer: Express uses it
- * (app.set('etag', ...)), and so do the fast read path and OFREP's bulk
- * evaluation, so a client's If-None-Match matches whichever path answers
- * next. Strong: the same bytes, the same tag.
- */
+/** The ETag of a response body (see ConditionalReadInterceptor). Strong: the same bytes, the same tag. */
 export function responseEntityTag(body: string | Buffer): string {
   return `"${hash('sha1', body, 'base64url')}"`;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, problemType } from './domain-error.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
 import { RequestValidationError } from './validation.js';
@@ -40,20 +40,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
-    const request = context.getRequest<Request>();
-    const response = context.getResponse<Response>();
+    const request = context.getRequest<FastifyRequest>();
+    const reply = context.getResponse<FastifyReply>();
+    const path = request.url.split('?')[0]!;
     // OFREP answers a body it cannot parse in its own format (the JSON parser
     // runs before any OFREP route, so this filter is the one that sees it).
-    if (request.path?.startsWith('/ofrep/') && exception instanceof HttpException && exception.getStatus() === HttpStatus.BAD_REQUEST) {
-      response.status(HttpStatus.BAD_REQUEST).json({ errorCode: 'PARSE_ERROR', errorDetails: 'The request body is not valid JSON.' });
+    if (path.startsWith('/ofrep/') && exception instanceof HttpException && exception.getStatus() === HttpStatus.BAD_REQUEST) {
+      void reply.code(HttpStatus.BAD_REQUEST).send({ errorCode: 'PARSE_ERROR', errorDetails: 'The request body is not valid JSON.' });
       return;
     }
     const problem = this.toProblem(exception);
-    problem.instance = request.originalUrl?.split('?')[0];
-    if (hasResponseHeaders(exception)) {
-      for (const [name, value] of Object.entries(exception.responseHeaders())) response.setHeader(name, value);
-    }
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    problem.instance = path;
+    if (hasResponseHeaders(exception)) reply.headers(exception.responseHeaders());
+    void reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
   private toProblem(exception: unknown): ProblemDetails {

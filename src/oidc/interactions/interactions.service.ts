@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, type Provider } from 'oidc-provider';
 import { SecurityConfig } from '../../config/app-config.js';
 import type { Tenant } from '../../tenants/tenant.js';
@@ -11,11 +11,8 @@ import { consentPage, errorPage, loginPage } from '../pages/interaction.pages.js
 import { CsrfTokens } from './csrf-tokens.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 
-/** A page to render; undefined when the provider has already redirected the browser. */
-export interface PageResult {
-  status: number;
-  html: string;
-}
+/** A page to render, or where to send the browser once a step is finished. */
+export type InteractionOutcome = { status: number; html: string } | { redirectTo: string };
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -48,7 +45,7 @@ export class InteractionsService {
     this.csrf = new CsrfTokens(security.secretKey);
   }
 
-  async show(request: Request, response: Response): Promise<PageResult> {
+  async show(request: IncomingMessage, response: ServerResponse): Promise<InteractionOutcome> {
     const details = await this.details(request, response);
     if (!details) return { status: 400, html: EXPIRED };
     const context = await this.context(details);
@@ -58,17 +55,17 @@ export class InteractionsService {
     return { status: 400, html: errorPage('Sign-in unavailable', 'This step of the sign-in is not supported.') };
   }
 
-  async login(request: Request, response: Response): Promise<PageResult | undefined> {
+  async login(request: IncomingMessage, response: ServerResponse, body: unknown, clientAddress: string): Promise<InteractionOutcome> {
     const details = await this.details(request, response);
     if (!details || details.prompt.name !== 'login') return { status: 400, html: EXPIRED };
-    if (!this.csrf.verify(details.uid, field(request.body, 'csrf'))) return { status: 403, html: errorPage('Sign-in refused', 'The form was not sent from this page. Reload it and try again.') };
+    if (!this.csrf.verify(details.uid, field(body, 'csrf'))) return { status: 403, html: errorPage('Sign-in refused', 'The form was not sent from this page. Reload it and try again.') };
     const context = await this.context(details);
     if (!context) return { status: 400, html: errorPage('Sign-in unavailable', 'This application is not available for sign-in.') };
 
-    const email = field(request.body, 'email').trim();
-    const password = field(request.body, 'password');
+    const email = field(body, 'email').trim();
+    const password = field(body, 'password');
     const accountKey = LoginThrottleService.accountKey(context.tenant.id, email);
-    const addressKey = LoginThrottleService.addressKey(request.ip ?? 'unknown');
+    const addressKey = LoginThrottleService.addressKey(clientAddress);
     const lockedUntil = await this.throttle.check(accountKey, addressKey);
     if (lockedUntil) return { status: 429, html: this.loginPage(details, context, email, this.lockedMessage(lockedUntil)) };
 
@@ -81,14 +78,13 @@ export class InteractionsService {
     }
     await this.throttle.recordSuccess(accountKey);
     this.logger.log(`user ${user.id} of tenant ${context.tenant.slug} signed in`);
-    await this.oidc.provider.interactionFinished(request, response, { login: { accountId: user.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
-    return undefined;
+    return this.finish(request, response, { login: { accountId: user.id, amr: ['pwd'] } }, false);
   }
 
-  async confirm(request: Request, response: Response): Promise<PageResult | undefined> {
+  async confirm(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<InteractionOutcome> {
     const details = await this.details(request, response);
     if (!details || details.prompt.name !== 'consent' || !details.session?.accountId) return { status: 400, html: EXPIRED };
-    if (!this.csrf.verify(details.uid, field(request.body, 'csrf'))) return { status: 403, html: errorPage('Consent refused', 'The form was not sent from this page. Reload it and try again.') };
+    if (!this.csrf.verify(details.uid, field(body, 'csrf'))) return { status: 403, html: errorPage('Consent refused', 'The form was not sent from this page. Reload it and try again.') };
     const provider = this.oidc.provider;
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
@@ -103,24 +99,27 @@ export class InteractionsService {
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
-    await provider.interactionFinished(request, response, { consent: details.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
-    return undefined;
+    return this.finish(request, response, { consent: details.grantId ? {} : { grantId } }, true);
   }
 
-  async abort(request: Request, response: Response): Promise<PageResult | undefined> {
+  async abort(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<InteractionOutcome> {
     const details = await this.details(request, response);
     if (!details) return { status: 400, html: EXPIRED };
-    if (!this.csrf.verify(details.uid, field(request.body, 'csrf'))) return { status: 403, html: errorPage('Request refused', 'The form was not sent from this page.') };
-    await this.oidc.provider.interactionFinished(
-      request,
-      response,
-      { error: 'access_denied', error_description: 'The user declined.' },
-      { mergeWithLastSubmission: false },
-    );
-    return undefined;
+    if (!this.csrf.verify(details.uid, field(body, 'csrf'))) return { status: 403, html: errorPage('Request refused', 'The form was not sent from this page.') };
+    return this.finish(request, response, { error: 'access_denied', error_description: 'The user declined.' }, false);
   }
 
-  private async details(request: Request, response: Response): Promise<Details | undefined> {
+  /** Records the step's result; the browser goes back to the authorization endpoint, which resumes the request. */
+  private async finish(
+    request: IncomingMessage,
+    response: ServerResponse,
+    result: Parameters<Provider['interactionResult']>[2],
+    mergeWithLastSubmission: boolean,
+  ): Promise<InteractionOutcome> {
+    return { redirectTo: await this.oidc.provider.interactionResult(request, response, result, { mergeWithLastSubmission }) };
+  }
+
+  private async details(request: IncomingMessage, response: ServerResponse): Promise<Details | undefined> {
     try {
       return await this.oidc.provider.interactionDetails(request, response);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { describeScope } from '../../auth/scopes.js';
 import { escapeHtml, renderPage } from './html.js';
 
 export interface LoginPageModel {
@@ -28,19 +29,6 @@ export function loginPage(model: LoginPageModel): string {
 <button type="submit" class="secondary">Cancel</button>
 </form>`,
   });
-}
-
-const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are (your account identifier)',
-  profile: 'See your name',
-  email: 'See your email address',
-  offline_access: 'Stay signed in to act for you when you are not using it',
-  'features:read': 'See which features are enabled for your organisation',
-  'features:write': 'Turn features on and off for your organisation',
-};
-
-export function describeScope(scope: string): string {
-  return SCOPE_DESCRIPTIONS[scope] ?? scope;
 }
 
 export interface ConsentPageModel {

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/public.decorator.js';
-import { DatabaseService } from '../database/database.service.js';
+import { Public } from '../auth/public.decorator.js';
+import { DatabaseService } from '../infra/database/database.service.js';
 
 @ApiTags('health')
 @Public()

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { LruCache } from '../cache/lru-cache.js';
+import { LruCache } from '../infra/cache/lru-cache.js';
 
 const BURST_SECONDS = 10;
 const TRACKED_CALLERS = 50_000;

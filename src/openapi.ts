@@ -1,18 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { API_SCOPES } from '../../auth/principal.js';
-import { OAUTH2_SECURITY_SCHEMES } from '../../auth/auth.decorators.js';
-import type { ServerConfig } from '../../config/app-config.js';
+import { OAUTH2_SECURITY_SCHEMES } from './auth/auth.decorators.js';
+import { API_SCOPES, SCOPES } from './auth/scopes.js';
+import type { ServerConfig } from './config/app-config.js';
 
-const SCOPE_DESCRIPTIONS: Record<(typeof API_SCOPES)[number], string> = {
-  'features:read': 'Read feature flags',
-  'features:write': 'Change feature flags and the catalogue',
-  'tenants:read': 'Read the tenant registry (platform clients)',
-  'tenants:write': 'Create tenants (platform clients)',
-};
+const API_SCOPE_DESCRIPTIONS = Object.fromEntries(API_SCOPES.map((scope) => [scope, SCOPES[scope].description]));
 
 /** Swagger UI at /docs (assets served from node_modules, no CDN), the document at /docs-json. */
-export function setupSwagger(app: INestApplication, server: ServerConfig): void {
+export function setupOpenApi(app: INestApplication, server: ServerConfig): void {
   const [clientCredentials, authorizationCode] = OAUTH2_SECURITY_SCHEMES as [string, string];
   const document = SwaggerModule.createDocument(
     app,
@@ -24,10 +19,7 @@ export function setupSwagger(app: INestApplication, server: ServerConfig): void 
       )
       .setVersion('1')
       .addServer(server.publicUrl)
-      .addOAuth2(
-        { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${server.issuer}/token`, scopes: SCOPE_DESCRIPTIONS } } },
-        clientCredentials,
-      )
+      .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${server.issuer}/token`, scopes: API_SCOPE_DESCRIPTIONS } } }, clientCredentials)
       .addOAuth2(
         {
           type: 'oauth2',
@@ -35,7 +27,7 @@ export function setupSwagger(app: INestApplication, server: ServerConfig): void 
             authorizationCode: {
               authorizationUrl: `${server.issuer}/auth`,
               tokenUrl: `${server.issuer}/token`,
-              scopes: { openid: 'Sign in', ...SCOPE_DESCRIPTIONS },
+              scopes: { openid: SCOPES.openid.description, ...API_SCOPE_DESCRIPTIONS },
             },
           },
         },
