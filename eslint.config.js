@@ -14,6 +14,27 @@ export default tseslint.config(
     },
   },
   {
+    // Request bodies and queries are validated: controllers take them through
+    // ValidBody / ValidQuery (or ProtocolBody / ProtocolQuery where a protocol
+    // checks its own input), never unchecked.
+    files: ['src/**/*.ts'],
+    ignores: ['src/infra/http/validation.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['Body', 'Query'],
+              message: 'Use ValidBody/ValidQuery (or ProtocolBody/ProtocolQuery) from src/infra/http/validation.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'src/cli/**/*.ts', 'test/**/*.ts', '*.js'],
     languageOptions: {
       globals: {

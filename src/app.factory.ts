@@ -5,6 +5,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChangeBus } from './infra/database/change-bus.service.js';
 import { DatabaseService } from './infra/database/database.service.js';
+import { answerTaggedBodies } from './infra/http/conditional-read.js';
 import { boundedJsonParser } from './infra/http/request-body.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
@@ -34,11 +35,13 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({ trustProxy: config.server.trustProxy, bodyLimit: BODY_LIMIT_BYTES });
-  adapter.setOnRequestHook(createRequestLogger(rootLogger));
+  adapter.setOnRequestHook(createRequestLogger(rootLogger, OIDC_MOUNT_PATH));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(rootLogger),
   });
-  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(app.getHttpAdapter().getInstance()));
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));
+  answerTaggedBodies(fastify);
 
   const database = app.get(DatabaseService);
   await database.migrateControlPlane();

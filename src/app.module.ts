@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -7,7 +7,6 @@ import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
-import { createValidationPipe } from './infra/http/validation.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -29,7 +28,6 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
     };
   }

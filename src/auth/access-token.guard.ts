@@ -32,21 +32,24 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
-    // A route that forgot to declare its scopes is closed, not open.
-    if (!required || required.length === 0) throw new AuthError('ROUTE_NOT_GUARDED', 'This route declares no scope; it is closed.');
+  // The rule of each handler, read from its metadata once.
+  private readonly rules = new WeakMap<object, AccessRule | null>();
 
+  /**
+   * Synchronous when the token was verified before and the issuer answers
+   * from memory (the common case: a client reuses its token), so most
+   * requests pay for no promise here.
+   */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const rule = this.ruleOf(context);
+    if (rule === null) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = await this.authenticate(context, request);
-    await this.authorize(principal, {
-      scopes: required,
-      platformOnly: this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets),
-      tenantOnly: this.reflector.getAllAndOverride<boolean>(TENANT_ONLY, targets),
-    });
-    return true;
+    const token = bearerToken(request.headers.authorization);
+    const cached = token ? this.verified.get(token) : undefined;
+    if (!cached) return this.verifyThenAuthorize(context, request, token, rule);
+    request.user = cached;
+    const decided = this.authorize(cached, rule);
+    return decided === undefined ? true : decided.then(() => true);
   }
 
   /**
@@ -55,34 +58,56 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
    * the route needs. Whether its tenant is usable is the tenant's rule, asked
    * where the route resolves the tenant it acts on.
    */
-  async authorize(principal: Principal, rule: AccessRule): Promise<void> {
-    if (!(await this.liveness.isLive(principal))) throw new AuthError('TOKEN_INVALID', 'The access token was revoked.');
-    if (!(await this.clients.isRegistered(principal.clientId))) {
-      throw new AuthError('TOKEN_INVALID', 'The client this token was issued to is no longer registered.');
-    }
+  authorize(principal: Principal, rule: AccessRule): void | Promise<void> {
+    const live = this.liveness.isLive(principal);
+    const registered = this.clients.isRegistered(principal.clientId);
+    if (typeof live === 'boolean' && typeof registered === 'boolean') return this.decide(principal, rule, live, registered);
+    return Promise.all([live, registered]).then(([isLive, isRegistered]) => this.decide(principal, rule, isLive, isRegistered));
+  }
+
+  private decide(principal: Principal, rule: AccessRule, live: boolean, registered: boolean): void {
+    if (!live) throw new AuthError('TOKEN_INVALID', 'The access token was revoked.');
+    if (!registered) throw new AuthError('TOKEN_INVALID', 'The client this token was issued to is no longer registered.');
     if (rule.platformOnly && principal.tenantId !== null) {
       throw new AuthError('PLATFORM_CLIENT_REQUIRED', 'Only platform clients may call this route; this token acts for a tenant.');
     }
     if (rule.tenantOnly && principal.tenantId === null) {
       throw new AuthError('TENANT_TOKEN_REQUIRED', 'This route acts on the token’s own tenant; this token is bound to none.');
     }
-    const missing = rule.scopes.filter((scope) => !principal.scopes.has(scope));
-    if (missing.length > 0) {
-      throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, { requiredScopes: rule.scopes });
+    for (const scope of rule.scopes) {
+      if (!principal.scopes.has(scope)) {
+        const missing = rule.scopes.filter((required) => !principal.scopes.has(required));
+        throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, { requiredScopes: rule.scopes });
+      }
     }
   }
 
-  private async authenticate(context: ExecutionContext, request: AuthenticatedRequest): Promise<Principal> {
-    const token = bearerToken(request.headers.authorization);
-    const cached = token ? this.verified.get(token) : undefined;
-    if (cached) {
-      request.user = cached;
-      return cached;
+  /** The handler's rule; null for a public route. A route that forgot to declare its scopes is closed, not open. */
+  private ruleOf(context: ExecutionContext): AccessRule | null {
+    const handler = context.getHandler();
+    let rule = this.rules.get(handler);
+    if (rule === undefined) {
+      const targets = [handler, context.getClass()];
+      const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
+      rule = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)
+        ? null
+        : {
+            scopes: scopes ?? [],
+            platformOnly: this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets),
+            tenantOnly: this.reflector.getAllAndOverride<boolean>(TENANT_ONLY, targets),
+          };
+      this.rules.set(handler, rule);
     }
+    if (rule !== null && rule.scopes.length === 0) throw new AuthError('ROUTE_NOT_GUARDED', 'This route declares no scope; it is closed.');
+    return rule;
+  }
+
+  private async verifyThenAuthorize(context: ExecutionContext, request: AuthenticatedRequest, token: string | undefined, rule: AccessRule): Promise<boolean> {
     await super.canActivate(context);
     const principal = request.user as Principal;
     if (token) this.verified.set(token, principal);
-    return principal;
+    await this.authorize(principal, rule);
+    return true;
   }
 
   override handleRequest<TUser = Principal>(error: unknown, user: TUser | false, info: unknown): TUser {

@@ -1,4 +1,4 @@
-import { Controller, Headers, type MessageEvent, Query, Sse } from '@nestjs/common';
+import { Controller, Headers, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { RequireScopes } from '../auth/auth.decorators.js';
@@ -6,6 +6,7 @@ import { Public } from '../auth/public.decorator.js';
 import { ActingTenant, ActsOnTenant } from '../tenants/acting-tenant.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { FeatureEventsService, parseLastEventId } from './feature-events.service.js';
+import { ProtocolQuery } from '../infra/http/validation.js';
 
 const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'Resume after this event: every change since is sent first' };
 
@@ -46,7 +47,7 @@ export class FeatureEventsController {
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'ticket', required: true, description: 'From the eventStreams URL of a bulk evaluation' })
   @ApiHeader(LAST_EVENT_ID)
-  streamOfrepFeatureEvents(@Query('ticket') ticket: unknown, @Headers('last-event-id') lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
+  streamOfrepFeatureEvents(@ProtocolQuery('ticket') ticket: unknown, @Headers('last-event-id') lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
     return this.events.eventsForTicket(ticket, parseLastEventId(lastEventId));
   }
 }

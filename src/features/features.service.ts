@@ -133,9 +133,21 @@ export class FeaturesService {
     return this.catalogueCache.getOrLoad(CATALOGUE, () => this.catalogue.list());
   }
 
-  /** The tenant's flags: the same instance until the catalogue or the tenant's settings change. */
-  async flagsOf(tenant: Tenant): Promise<TenantFlags> {
-    const [features, overrides] = await Promise.all([this.listFeatures(), this.settingsCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant))]);
+  /**
+   * The tenant's flags: the same instance until the catalogue or the
+   * tenant's settings change. Synchronous while both are in memory (most
+   * reads), so a flag read pays for no promise here.
+   */
+  flagsOf(tenant: Tenant): TenantFlags | Promise<TenantFlags> {
+    const features = this.catalogueCache.get(CATALOGUE);
+    const overrides = this.settingsCache.get(tenant.id);
+    if (features && overrides) return this.derive(tenant, features, overrides);
+    return Promise.all([this.listFeatures(), this.settingsCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant))]).then(([loadedFeatures, loadedOverrides]) =>
+      this.derive(tenant, loadedFeatures, loadedOverrides),
+    );
+  }
+
+  private derive(tenant: Tenant, features: Feature[], overrides: TenantFeatureOverride[]): TenantFlags {
     const known = this.derived.get(overrides);
     if (known?.features === features) return known.flags;
     const byKey = new Map(overrides.map((override) => [override.featureKey, override]));

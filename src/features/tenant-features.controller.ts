@@ -1,8 +1,8 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ConditionalRead, EntityTagged, TaggedBody } from '../infra/http/conditional-read.js';
+import { ConditionalRead, TaggedBody } from '../infra/http/conditional-read.js';
 import { ActingTenant, ActsOnTenant } from '../tenants/acting-tenant.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { BulkSetFeaturesDto, ListChangesQueryDto } from './dto/feature-writes.dto.js';
@@ -10,6 +10,8 @@ import { FeatureChangeListResponse, TenantFeatureListResponse, TenantFeatureResp
 import { SetTenantFeatureDto } from './dto/set-tenant-feature.dto.js';
 import { actorOf, type TenantFeatureState } from './feature.js';
 import { featureStateTag, FeaturesService } from './features.service.js';
+import type { TenantFlags } from './tenant-flags.js';
+import { ValidBody, ValidQuery } from '../infra/http/validation.js';
 
 const IF_MATCH = {
   name: 'If-Match',
@@ -22,7 +24,6 @@ const FlagWrite = (): MethodDecorator =>
   applyDecorators(
     RequireScopes('features:write'),
     ActsOnTenant(),
-    EntityTagged(),
     ApiHeader(IF_MATCH),
     ApiOkResponse({ type: TenantFeatureResponse, description: 'The flag as the tenant now sees it; its ETag is the version If-Match takes' }),
     ApiNotFoundResponse({ description: 'No such tenant or feature' }),
@@ -32,6 +33,11 @@ const FlagWrite = (): MethodDecorator =>
 /** The flag, tagged with its version (for If-Match on the next change). */
 function versioned(state: TenantFeatureState): TaggedBody {
   return new TaggedBody(JSON.stringify(TenantFeatureResponse.from(state)), featureStateTag(state));
+}
+
+/** The rendered list, without a promise when the flags were in memory. */
+function listOf(flags: TenantFlags | Promise<TenantFlags>): TaggedBody | Promise<TaggedBody> {
+  return flags instanceof Promise ? flags.then((loaded) => loaded.list) : flags.list;
 }
 
 @ApiTags('features')
@@ -44,8 +50,8 @@ export class TenantFeaturesController {
   @ActsOnTenant()
   @ConditionalRead()
   @ApiOkResponse({ type: TenantFeatureListResponse, description: "The tenant's effective flags" })
-  async listTenantFeatures(@ActingTenant() tenant: Tenant): Promise<TaggedBody> {
-    return (await this.features.flagsOf(tenant)).list;
+  listTenantFeatures(@ActingTenant() tenant: Tenant): TaggedBody | Promise<TaggedBody> {
+    return listOf(this.features.flagsOf(tenant));
   }
 
   @Get('me/features')
@@ -53,8 +59,8 @@ export class TenantFeaturesController {
   @ActsOnTenant('token')
   @ConditionalRead()
   @ApiOkResponse({ type: TenantFeatureListResponse, description: "The effective flags of the token's tenant" })
-  async listMyFeatures(@ActingTenant() tenant: Tenant): Promise<TaggedBody> {
-    return (await this.features.flagsOf(tenant)).list;
+  listMyFeatures(@ActingTenant() tenant: Tenant): TaggedBody | Promise<TaggedBody> {
+    return listOf(this.features.flagsOf(tenant));
   }
 
   @Get('tenants/:slug/feature-changes')
@@ -62,7 +68,7 @@ export class TenantFeaturesController {
   @ActsOnTenant()
   @ApiOperation({ summary: "The tenant's feature audit trail: who changed what, when; newest first" })
   @ApiOkResponse({ type: FeatureChangeListResponse })
-  async listTenantFeatureChanges(@ActingTenant() tenant: Tenant, @Query() query: ListChangesQueryDto): Promise<FeatureChangeListResponse> {
+  async listTenantFeatureChanges(@ActingTenant() tenant: Tenant, @ValidQuery() query: ListChangesQueryDto): Promise<FeatureChangeListResponse> {
     return FeatureChangeListResponse.from(tenant, await this.features.listChanges(tenant, query));
   }
 
@@ -82,7 +88,7 @@ export class TenantFeaturesController {
     @CurrentPrincipal() principal: Principal,
     @ActingTenant() tenant: Tenant,
     @Param('key') key: string,
-    @Body() body: SetTenantFeatureDto,
+    @ValidBody() body: SetTenantFeatureDto,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<TaggedBody> {
     // Value, rules and rollout travel together: send any of them and the three are replaced; none, and they stay.
@@ -120,7 +126,7 @@ export class TenantFeaturesController {
   @ActsOnTenant()
   @ApiOperation({ summary: 'Set several flags of a tenant in one transaction: all or none' })
   @ApiOkResponse({ type: TenantFeatureListResponse, description: 'The flags that were set, as the tenant now sees them' })
-  async bulkSetTenantFeatures(@CurrentPrincipal() principal: Principal, @ActingTenant() tenant: Tenant, @Body() body: BulkSetFeaturesDto): Promise<TenantFeatureListResponse> {
+  async bulkSetTenantFeatures(@CurrentPrincipal() principal: Principal, @ActingTenant() tenant: Tenant, @ValidBody() body: BulkSetFeaturesDto): Promise<TenantFeatureListResponse> {
     return TenantFeatureResponse.list(tenant, await this.features.setTenantFeatures(tenant, body.features, actorOf(principal)));
   }
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators.js';
 import { ClientsService } from './clients.service.js';
 import { ClientListResponse, ClientResponse, ClientWithSecretResponse } from './dto/client.response.js';
-import { CreateClientDto } from './dto/create-client.dto.js';
+import { CreateClientDto, ListClientsQueryDto } from './dto/create-client.dto.js';
+import { ValidBody, ValidQuery } from '../infra/http/validation.js';
 
 @ApiTags('clients')
 @Controller('api/v1/clients')
@@ -13,17 +14,16 @@ export class ClientsController {
   @Post()
   @RequireScopes('tenants:write', { platformOnly: true })
   @ApiCreatedResponse({ type: ClientWithSecretResponse, description: 'A confidential client’s secret is in the response, once' })
-  async createClient(@Body() body: CreateClientDto): Promise<ClientWithSecretResponse> {
+  async createClient(@ValidBody() body: CreateClientDto): Promise<ClientWithSecretResponse> {
     const { client, clientSecret } = await this.clients.create({ ...body, tenantSlug: body.tenant });
     return { ...ClientResponse.from(client), ...(clientSecret ? { clientSecret } : {}) };
   }
 
   @Get()
   @RequireScopes('tenants:read', { platformOnly: true })
-  @ApiQuery({ name: 'tenant', required: false, description: 'Only this tenant’s clients' })
   @ApiOkResponse({ type: ClientListResponse })
-  async listClients(@Query('tenant') tenant?: string): Promise<ClientListResponse> {
-    return { items: (await this.clients.list(tenant)).map(ClientResponse.from) };
+  async listClients(@ValidQuery() query: ListClientsQueryDto): Promise<ClientListResponse> {
+    return { items: (await this.clients.list(query.tenant)).map(ClientResponse.from) };
   }
 
   @Get(':clientId')

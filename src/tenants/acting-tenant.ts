@@ -19,12 +19,19 @@ export class ActingTenantGuard implements CanActivate {
     private readonly access: TenantAccessService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const source = this.reflector.get<TenantSource>(TENANT_SOURCE, context.getHandler()) ?? 'path';
     const request = context.switchToHttp().getRequest<WithActingTenant>();
     if (!request.user) throw new Error('ActsOnTenant needs an authenticated principal (a route with RequireScopes)');
-    request[ACTING_TENANT] = await this.access.resolve(request.user, source === 'path' ? (request.params.slug ?? '') : null);
-    return true;
+    const resolved = this.access.resolve(request.user, source === 'path' ? (request.params.slug ?? '') : null);
+    if (!(resolved instanceof Promise)) {
+      request[ACTING_TENANT] = resolved;
+      return true;
+    }
+    return resolved.then((tenant) => {
+      request[ACTING_TENANT] = tenant;
+      return true;
+    });
   }
 }
 

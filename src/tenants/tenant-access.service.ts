@@ -14,15 +14,21 @@ import { TenantsService } from './tenants.service.js';
 export class TenantAccessService {
   constructor(private readonly tenants: TenantsService) {}
 
-  /** `slug` null: the token's own tenant (routes under /me, OFREP). */
-  async resolve(principal: Pick<Principal, 'tenantId'>, slug: string | null): Promise<Tenant> {
-    if (slug === null) {
-      if (principal.tenantId === null) throw new TenantsError('TENANT_NOT_FOUND', 'This token is bound to no tenant.');
-      return this.usable(await this.tenants.findById(principal.tenantId), principal.tenantId);
-    }
-    const tenant = await this.tenants.findBySlug(slug);
-    if (tenant && principal.tenantId !== null && principal.tenantId !== tenant.id) return this.usable(undefined, slug);
-    return this.usable(tenant, slug);
+  /**
+   * `slug` null: the token's own tenant (routes under /me, OFREP).
+   * Synchronous when the registry answers from memory (most requests).
+   */
+  resolve(principal: Pick<Principal, 'tenantId'>, slug: string | null): Tenant | Promise<Tenant> {
+    if (slug === null && principal.tenantId === null) throw new TenantsError('TENANT_NOT_FOUND', 'This token is bound to no tenant.');
+    const cached = slug === null ? this.tenants.cachedById(principal.tenantId!) : this.tenants.cachedBySlug(slug);
+    if (cached !== undefined) return this.check(principal, cached ?? undefined, slug ?? principal.tenantId!);
+    const loading = slug === null ? this.tenants.findById(principal.tenantId!) : this.tenants.findBySlug(slug);
+    return loading.then((tenant) => this.check(principal, tenant, slug ?? principal.tenantId!));
+  }
+
+  private check(principal: Pick<Principal, 'tenantId'>, tenant: Tenant | undefined, named: string): Tenant {
+    if (tenant && principal.tenantId !== null && principal.tenantId !== tenant.id) return this.usable(undefined, named);
+    return this.usable(tenant, named);
   }
 
   /** A tenant found by id (a stream ticket, a client's binding), under the same rule. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -15,6 +15,7 @@ import { TenantListResponse, TenantMoveResponse, TenantResponse } from './dto/te
 import { TenantMoveService } from './tenant-move.service.js';
 import { TenantRemovalService } from './tenant-removal.service.js';
 import { TenantsService } from './tenants.service.js';
+import { ValidBody, ValidQuery } from '../infra/http/validation.js';
 
 @ApiTags('tenants')
 @Controller('api/v1/tenants')
@@ -29,7 +30,7 @@ export class TenantsController {
   @RequireScopes('tenants:write', { platformOnly: true })
   @ApiCreatedResponse({ type: TenantResponse, description: 'The tenant, its data and its catalogue defaults are created' })
   @ApiConflictResponse({ description: 'The slug is taken' })
-  async createTenant(@Body() body: CreateTenantDto): Promise<TenantResponse> {
+  async createTenant(@ValidBody() body: CreateTenantDto): Promise<TenantResponse> {
     return TenantResponse.from(await this.tenants.create(body));
   }
 
@@ -37,7 +38,7 @@ export class TenantsController {
   @RequireScopes('tenants:read', { platformOnly: true })
   @ApiOperation({ summary: 'Tenants by slug, a page at a time, filtered by placement and status' })
   @ApiOkResponse({ type: TenantListResponse })
-  async listTenants(@Query() query: ListTenantsQueryDto): Promise<TenantListResponse> {
+  async listTenants(@ValidQuery() query: ListTenantsQueryDto): Promise<TenantListResponse> {
     return TenantListResponse.from(await this.tenants.page(query));
   }
 
@@ -75,7 +76,7 @@ export class TenantsController {
     description: 'Writes wait for the moment of the copy; the old copy is removed after a grace period, in the background.',
   })
   @ApiOkResponse({ type: TenantMoveResponse })
-  async moveTenant(@Param('slug') slug: string, @Body() body: MoveTenantDto): Promise<TenantMoveResponse> {
+  async moveTenant(@Param('slug') slug: string, @ValidBody() body: MoveTenantDto): Promise<TenantMoveResponse> {
     return TenantMoveResponse.fromMove(await this.moves.move(slug, body.placement, { waitForCleanup: false }));
   }
 

@@ -100,6 +100,16 @@ export class TenantsService {
     return created;
   }
 
+  /** The tenant with this slug or id as cached (null: known not to exist; undefined: not cached), without a load. */
+  cachedBySlug(slug: string): Tenant | null | undefined {
+    const id = this.idsBySlug.get(slug);
+    return id === undefined ? undefined : id === null ? null : this.byId.get(id);
+  }
+
+  cachedById(id: string): Tenant | null | undefined {
+    return this.byId.get(id);
+  }
+
   /** The tenant with this slug, whatever its status; undefined when there is none. */
   async findBySlug(slug: string): Promise<Tenant | undefined> {
     if (!isValidTenantSlug(slug)) return undefined;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators.js';
 import { ActingTenant, ActsOnTenant } from '../tenants/acting-tenant.js';
@@ -6,6 +6,7 @@ import type { Tenant } from '../tenants/tenant.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { UserListResponse, UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
+import { ValidBody } from '../infra/http/validation.js';
 
 @ApiTags('users')
 @Controller('api/v1/tenants/:slug/users')
@@ -17,7 +18,7 @@ export class UsersController {
   @ActsOnTenant()
   @ApiCreatedResponse({ type: UserResponse })
   @ApiConflictResponse({ description: 'The email is already registered in this tenant' })
-  async createUser(@ActingTenant() tenant: Tenant, @Body() body: CreateUserDto): Promise<UserResponse> {
+  async createUser(@ActingTenant() tenant: Tenant, @ValidBody() body: CreateUserDto): Promise<UserResponse> {
     return UserResponse.from(await this.users.create(tenant, body));
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
@@ -8,6 +8,7 @@ import type { Tenant } from '../../tenants/tenant.js';
 import type { OfrepEvaluation } from './ofrep-evaluation.js';
 import { OfrepExceptionFilter } from './ofrep-exception.filter.js';
 import { OfrepService } from './ofrep.service.js';
+import { ProtocolBody } from '../../infra/http/validation.js';
 
 const CONTEXT_BODY = {
   schema: {
@@ -33,7 +34,7 @@ export class OfrepController {
   @ApiOkResponse({ description: '{key, value, reason, variant, metadata}' })
   @ApiBadRequestResponse({ description: '{key, errorCode: INVALID_CONTEXT | PARSE_ERROR, errorDetails}' })
   @ApiNotFoundResponse({ description: '{key, errorCode: FLAG_NOT_FOUND, errorDetails}' })
-  evaluateFlag(@ActingTenant() tenant: Tenant, @Param('key') key: string, @Body() body: unknown): Promise<OfrepEvaluation> {
+  evaluateFlag(@ActingTenant() tenant: Tenant, @Param('key') key: string, @ProtocolBody() body: unknown): OfrepEvaluation | Promise<OfrepEvaluation> {
     return this.ofrep.evaluate(tenant, key, body);
   }
 
@@ -46,7 +47,7 @@ export class OfrepController {
   @ApiBody(CONTEXT_BODY)
   @ApiOkResponse({ description: '{flags: [...], metadata, eventStreams: [{type: sse, url}]}; ETag header' })
   @ApiBadRequestResponse({ description: '{errorCode: INVALID_CONTEXT | PARSE_ERROR, errorDetails}' })
-  evaluateFlagsBulk(@CurrentPrincipal() principal: Principal, @ActingTenant() tenant: Tenant, @Body() body: unknown): Promise<TaggedBody> {
+  evaluateFlagsBulk(@CurrentPrincipal() principal: Principal, @ActingTenant() tenant: Tenant, @ProtocolBody() body: unknown): TaggedBody | Promise<TaggedBody> {
     return this.ofrep.evaluateAll(principal, tenant, body);
   }
 }

@@ -33,6 +33,8 @@ export class OfrepService {
   // When no flag of a tenant depends on the context, every bulk evaluation of
   // its flags is the same until they change: rendered once per TenantFlags.
   private readonly contextFree = new WeakMap<TenantFlags, RenderedFlags>();
+  // A principal is kept (verified once) for as long as its token is used: its stream link is built once.
+  private readonly streamLinks = new WeakMap<Principal, string>();
 
   constructor(
     private readonly features: FeaturesService,
@@ -40,22 +42,31 @@ export class OfrepService {
     private readonly server: ServerConfig,
   ) {}
 
-  async evaluate(tenant: Tenant, key: string, body: unknown): Promise<OfrepEvaluation> {
+  evaluate(tenant: Tenant, key: string, body: unknown): OfrepEvaluation | Promise<OfrepEvaluation> {
     const context = readContext(body, key);
-    const state = (await this.features.flagsOf(tenant)).find(key);
+    const flags = this.features.flagsOf(tenant);
+    return flags instanceof Promise ? flags.then((loaded) => this.evaluateOne(loaded, key, context)) : this.evaluateOne(flags, key, context);
+  }
+
+  /** Every flag, and where to listen for their changes; the ETag covers the flags, not the stream ticket that varies per token. */
+  evaluateAll(principal: Principal, tenant: Tenant, body: unknown): TaggedBody | Promise<TaggedBody> {
+    const context = readContext(body);
+    const flags = this.features.flagsOf(tenant);
+    return flags instanceof Promise ? flags.then((loaded) => this.bulk(principal, tenant, loaded, context)) : this.bulk(principal, tenant, flags, context);
+  }
+
+  private evaluateOne(flags: TenantFlags, key: string, context: EvaluationContext): OfrepEvaluation {
+    const state = flags.find(key);
     if (!state) throw flagNotFound(key);
-    const evaluation = evaluateState(state, context, tenant.id);
+    const evaluation = evaluateState(state, context, flags.tenant.id);
     if ('errorCode' in evaluation) throw new OfrepError(400, evaluation);
     return evaluation;
   }
 
-  /** Every flag, and where to listen for their changes; the ETag covers the flags, not the stream ticket that varies per token. */
-  async evaluateAll(principal: Principal, tenant: Tenant, body: unknown): Promise<TaggedBody> {
-    const context = readContext(body);
-    const flags = await this.features.flagsOf(tenant);
+  private bulk(principal: Principal, tenant: Tenant, flags: TenantFlags, context: EvaluationContext): TaggedBody {
     const rendered = flags.contextFree ? this.renderedOnce(flags, context) : this.render(flags, context);
-    const metadata = JSON.stringify({ tenant: tenant.slug });
-    return new TaggedBody(`{"flags":${rendered.json},"metadata":${metadata},"eventStreams":${JSON.stringify(this.eventStreams(principal, tenant))}}`, rendered.tag);
+    // Rendered only for a 200: a matching If-None-Match needs the tag alone.
+    return new TaggedBody(() => `{"flags":${rendered.json},"metadata":${JSON.stringify({ tenant: tenant.slug })},"eventStreams":${this.eventStreams(principal, tenant)}}`, rendered.tag);
   }
 
   private renderedOnce(flags: TenantFlags, context: EvaluationContext): RenderedFlags {
@@ -70,10 +81,15 @@ export class OfrepService {
     return { json, tag: responseEntityTag(json) };
   }
 
-  /** Where an OFREP provider listens for changes: our SSE stream, with a ticket valid as long as the token. */
-  private eventStreams(principal: Principal, tenant: Tenant): EventStreamLink[] {
-    const ticket = this.tickets.issue(tenant.id, principal.expiresAt);
-    const url = `${this.server.publicUrl}/ofrep/v1/feature-events?ticket=${encodeURIComponent(ticket)}`;
-    return [{ type: 'sse', url, inactivityDelaySec: INACTIVITY_DELAY_SECONDS }];
+  /** Where an OFREP provider listens for changes (as JSON): our SSE stream, with a ticket valid as long as the token. */
+  private eventStreams(principal: Principal, tenant: Tenant): string {
+    let links = this.streamLinks.get(principal);
+    if (links === undefined) {
+      const ticket = this.tickets.issue(tenant.id, principal.expiresAt);
+      const url = `${this.server.publicUrl}/ofrep/v1/feature-events?ticket=${encodeURIComponent(ticket)}`;
+      const streams: EventStreamLink[] = [{ type: 'sse', url, inactivityDelaySec: INACTIVITY_DELAY_SECONDS }];
+      this.streamLinks.set(principal, (links = JSON.stringify(streams)));
+    }
+    return links;
   }
 }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 
-/** The ETag of a response body (see ConditionalReadInterceptor). Strong: the same bytes, the same tag. */
+/** The ETag of a response body (see answerTaggedBodies). Strong: the same bytes, the same tag. */
 export function responseEntityTag(body: string | Buffer): string {
   return `"${hash('sha1', body, 'base64url')}"`;
 }

@@ -46,3 +46,11 @@ export class CreateClientDto {
   @IsString({ each: true })
   postLogoutRedirectUris?: string[];
 }
+
+export class ListClientsQueryDto {
+  @ApiPropertyOptional({ description: 'Only this tenant’s clients', example: 'acme' })
+  @IsOptional()
+  @IsString()
+  @Matches(TENANT_SLUG_PATTERN, { message: 'tenant must be a tenant slug' })
+  tenant?: string;
+}

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/public.decorator.js';
 import { PAGE_SECURITY_HEADERS } from '../pages/html.js';
 import { InteractionsService, type InteractionOutcome } from './interactions.service.js';
+import { ProtocolBody } from '../../infra/http/validation.js';
 
 /**
  * Our sign-in and consent pages (oidc-provider's `interactions.url`).
@@ -24,17 +25,17 @@ export class InteractionsController {
   }
 
   @Post(':uid/login')
-  async submitLogin(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+  async submitLogin(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @ProtocolBody() body: unknown): Promise<void> {
     answer(reply, await this.interactions.login(request.raw, reply.raw, body, request.ip));
   }
 
   @Post(':uid/confirm')
-  async submitConsent(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+  async submitConsent(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @ProtocolBody() body: unknown): Promise<void> {
     answer(reply, await this.interactions.confirm(request.raw, reply.raw, body));
   }
 
   @Post(':uid/abort')
-  async abortInteraction(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+  async abortInteraction(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @ProtocolBody() body: unknown): Promise<void> {
     answer(reply, await this.interactions.abort(request.raw, reply.raw, body));
   }
 }
