@@ -6,6 +6,7 @@ import { DomainError } from '../infra/http/domain-error.js';
 import { createRootLogger, PinoNestLogger } from '../infra/logging/logger.js';
 import { UsageError, type CliCommand, type CommandResult } from './cli-command.js';
 import { createClientCommand, deleteClientCommand, listClientsCommand } from './commands/clients.commands.js';
+import { createFeatureCommand, listFeatureChangesCommand, listFeaturesCommand, setFeatureCommand } from './commands/features.commands.js';
 import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import {
@@ -32,6 +33,10 @@ export const COMMANDS: CliCommand[] = [
   listClientsCommand,
   deleteClientCommand,
   createUserCommand,
+  listFeaturesCommand,
+  createFeatureCommand,
+  setFeatureCommand,
+  listFeatureChangesCommand,
   rotateKeysCommand,
   purgeTokensCommand,
 ];

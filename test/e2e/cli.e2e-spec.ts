@@ -1,8 +1,11 @@
+import { userInfo } from 'node:os';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'openid-client';
 import { runCli } from '../../src/cli/run-cli.js';
 import { DatabaseService } from '../../src/infra/database/database.service.js';
+import { ClientsService } from '../../src/oidc/clients.service.js';
 import { OidcService } from '../../src/oidc/oidc.service.js';
+import { api, clientWithToken } from '../support/api.js';
 import { discoverClient, startTestApp, TEST_SECRET_KEY, type TestApp } from '../support/test-app.js';
 
 interface CliRun {
@@ -139,5 +142,155 @@ describe('operator CLI', () => {
     const { access_token: token } = await oauth.clientCredentialsGrant(configuration, { scope: 'features:read' });
     expect(decodeProtectedHeader(token).kid).toBe(rotated.kid);
     expect(json(await cli('tokens:purge', '--json'))).toEqual({ removed: expect.any(Number), keysRemoved: 0, throttlesRemoved: expect.any(Number) });
+  });
+
+  describe('features', () => {
+    // What the audit trail records for a change made here: client "cli", the operating-system user who ran it.
+    const cliActor = { clientId: 'cli', userId: userInfo().username };
+    let adminToken: string;
+
+    function failure(run: CliRun, exitCode: number): Record<string, unknown> {
+      expect(run).toMatchObject({ code: exitCode, stdout: '' });
+      return JSON.parse(run.stderr) as Record<string, unknown>;
+    }
+
+    beforeAll(async () => {
+      adminToken = (await clientWithToken(testApp, testApp.app.get(ClientsService))).token;
+      json(await cli('tenants:create', 'umbrella', '--json'));
+    });
+
+    it('creates flags of every type and lists the catalogue exactly as the API does', async () => {
+      expect(json(await cli('features:create', 'banner', '--description', 'The new banner', '--json'))).toEqual({
+        key: 'banner',
+        description: 'The new banner',
+        type: 'boolean',
+        defaultEnabled: false,
+        defaultValue: false,
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      expect(json(await cli('features:create', 'theme', '--type', 'string', '--default-value', 'blue', '--default-on', '--json'))).toMatchObject({
+        type: 'string',
+        defaultEnabled: true,
+        defaultValue: 'blue',
+      });
+      expect(json(await cli('features:create', 'limit', '--type', 'number', '--default-value', '10', '--json'))).toMatchObject({ type: 'number', defaultValue: 10 });
+      expect(json(await cli('features:create', 'layout', '--type', 'object', '--default-value', '{"columns":2}', '--json'))).toMatchObject({
+        type: 'object',
+        defaultValue: { columns: 2 },
+      });
+
+      const listed = json(await cli('features:list', '--json'));
+      expect((listed.items as { key: string }[]).map((feature) => feature.key)).toEqual(['banner', 'layout', 'limit', 'theme']);
+      expect(listed).toEqual((await api(testApp, adminToken).get('/api/v1/features').expect(200)).body);
+      const text = await cli('features:list');
+      expect(text.stdout.trim().split('\n')).toHaveLength(4);
+      expect(text.stdout).toContain('theme\tstring\tdefault on, off serves "blue"\t');
+    });
+
+    it("sets a tenant's flags through the audit trail, with the CLI as actor, visible to the API", async () => {
+      expect(json(await cli('features:set', 'umbrella', 'banner', '--on', '--json'))).toEqual({
+        key: 'banner',
+        description: 'The new banner',
+        type: 'boolean',
+        enabled: true,
+        value: true,
+        rules: [],
+        rollout: null,
+        source: 'tenant',
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      expect(json(await cli('features:set', 'umbrella', 'limit', '--on', '--value', '25', '--json'))).toMatchObject({ enabled: true, value: 25 });
+      expect(json(await cli('features:set', 'umbrella', 'layout', '--on', '--value', '{"columns":3}', '--json'))).toMatchObject({ value: { columns: 3 } });
+      expect(json(await cli('features:set', 'umbrella', 'theme', '--off', '--json'))).toMatchObject({ enabled: false, value: 'blue', source: 'tenant' });
+
+      const tenantFlags = json(await cli('features:list', '--tenant', 'umbrella', '--json'));
+      expect(tenantFlags).toEqual((await api(testApp, adminToken).get('/api/v1/tenants/umbrella/features').expect(200)).body);
+      expect(tenantFlags.tenant).toBe('umbrella');
+      expect((await cli('features:list', '--tenant', 'umbrella')).stdout.trim().split('\n')).toEqual([
+        'banner\ton\tset for the tenant',
+        'layout\ton, serves {"columns":3}\tset for the tenant',
+        'limit\ton, serves 25\tset for the tenant',
+        'theme\toff, serves "blue"\tset for the tenant',
+      ]);
+
+      const changes = json(await cli('features:changes', 'umbrella', '--json'));
+      expect(changes).toEqual((await api(testApp, adminToken).get('/api/v1/tenants/umbrella/feature-changes').expect(200)).body);
+      expect(changes).toMatchObject({ tenant: 'umbrella', nextCursor: null });
+      const items = changes.items as { key: string; actor: unknown; before: unknown; after: unknown }[];
+      expect(items.map((change) => change.key)).toEqual(['theme', 'layout', 'limit', 'banner']);
+      for (const change of items) expect(change.actor).toEqual(cliActor);
+      // The tenant predates these flags, so it had no state of its own before.
+      expect(items[3]).toMatchObject({ before: null, after: { enabled: true, origin: 'override' } });
+      expect(items[2]!.after).toMatchObject({ enabled: true, value: 25 });
+
+      const firstPage = json(await cli('features:changes', 'umbrella', '--limit', '3', '--json'));
+      expect((firstPage.items as unknown[]).length).toBe(3);
+      expect(firstPage.nextCursor).toEqual(expect.any(String));
+      const secondPage = json(await cli('features:changes', 'umbrella', '--limit', '3', '--cursor', firstPage.nextCursor as string, '--json'));
+      expect(secondPage).toEqual({ tenant: 'umbrella', items: [items[3]], nextCursor: null });
+
+      const text = await cli('features:changes', 'umbrella', '--limit', '1');
+      expect(text.code).toBe(0);
+      expect(text.stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^\\d+\\t\\S+\\ttheme\\tunset -> off\\tby cli \\(${cliActor.userId}\\)$`)),
+        expect.stringMatching(/^more: features:changes umbrella --cursor \d+$/),
+      ]);
+    });
+
+    it("changes only a typed flag's on-value with --value: its rules and rollout stay", async () => {
+      const targeting = { rules: [{ attribute: 'plan', operator: 'equals', values: ['pro'], value: 'gold' }], rollout: { percentage: 40 } };
+      await api(testApp, adminToken)
+        .put('/api/v1/tenants/umbrella/features/theme', { enabled: true, value: 'green', ...targeting })
+        .expect(200);
+      const changed = json(await cli('features:set', 'umbrella', 'theme', '--on', '--value', 'red', '--json'));
+      expect(changed).toMatchObject({ enabled: true, value: 'red', ...targeting });
+      const [latest, byApi] = (json(await cli('features:changes', 'umbrella', '--limit', '2', '--json')).items as { actor: { clientId: string } }[]);
+      expect(latest!.actor).toEqual(cliActor);
+      expect(byApi!.actor.clientId).not.toBe('cli');
+    });
+
+    it('refuses what the API refuses, with the same error codes, and changes nothing', async () => {
+      const changesBefore = json(await cli('features:changes', 'umbrella', '--json'));
+      const flagsBefore = json(await cli('features:list', '--tenant', 'umbrella', '--json'));
+
+      expect(failure(await cli('features:set', 'umbrella', 'no-such-flag', '--on', '--json'), 1)).toMatchObject({ code: 'FEATURE_NOT_FOUND' });
+      expect(failure(await cli('features:set', 'umbrella', 'no-such-flag', '--on', '--value', '1', '--json'), 1)).toMatchObject({ code: 'FEATURE_NOT_FOUND' });
+      expect(failure(await cli('features:set', 'nowhere', 'banner', '--on', '--json'), 1)).toMatchObject({ code: 'TENANT_NOT_FOUND' });
+      expect(failure(await cli('features:changes', 'nowhere', '--json'), 1)).toMatchObject({ code: 'TENANT_NOT_FOUND' });
+      expect(failure(await cli('features:list', '--tenant', 'nowhere', '--json'), 1)).toMatchObject({ code: 'TENANT_NOT_FOUND' });
+      expect(failure(await cli('features:set', 'umbrella', 'limit', '--on', '--value', 'lots', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_INVALID',
+        error: 'value must be of type number.',
+      });
+      expect(failure(await cli('features:set', 'umbrella', 'layout', '--on', '--value', '[1, 2]', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
+      expect(failure(await cli('features:set', 'umbrella', 'banner', '--on', '--value', 'true', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
+      expect(failure(await cli('features:changes', 'umbrella', '--cursor', 'abc', '--json'), 1)).toMatchObject({ code: 'FEATURE_QUERY_INVALID' });
+
+      expect(failure(await cli('features:set', 'umbrella', 'banner', '--json'), 2).error).toMatch(/exactly one of --on or --off/);
+      expect(failure(await cli('features:set', 'umbrella', 'banner', '--on', '--off', '--json'), 2).error).toMatch(/exactly one of --on or --off/);
+      expect(failure(await cli('features:set', 'umbrella', '--on', '--json'), 2).error).toMatch(/missing <key>/);
+      expect(failure(await cli('features:changes', 'umbrella', '--limit', '0', '--json'), 2).error).toMatch(/--limit must be/);
+      expect(failure(await cli('features:changes', 'umbrella', '--limit', '501', '--json'), 2).error).toMatch(/--limit must be/);
+
+      expect(json(await cli('features:changes', 'umbrella', '--json'))).toEqual(changesBefore);
+      expect(json(await cli('features:list', '--tenant', 'umbrella', '--json'))).toEqual(flagsBefore);
+    });
+
+    it('refuses a suspended tenant, as the API does', async () => {
+      json(await cli('tenants:suspend', 'umbrella', '--json'));
+      expect(failure(await cli('features:set', 'umbrella', 'banner', '--off', '--json'), 1)).toMatchObject({ code: 'TENANT_SUSPENDED' });
+      expect(failure(await cli('features:changes', 'umbrella', '--json'), 1)).toMatchObject({ code: 'TENANT_SUSPENDED' });
+      json(await cli('tenants:resume', 'umbrella', '--json'));
+      expect(json(await cli('features:set', 'umbrella', 'banner', '--off', '--json'))).toMatchObject({ enabled: false });
+    });
+
+    it('refuses a catalogue entry the API would refuse', async () => {
+      expect(failure(await cli('features:create', 'Not A Key', '--json'), 2).error).toMatch(/<key> must be/);
+      expect(failure(await cli('features:create', 'colour', '--type', 'color', '--json'), 2).error).toMatch(/--type must be one of/);
+      expect(failure(await cli('features:create', 'banner', '--json'), 1)).toMatchObject({ code: 'FEATURE_KEY_TAKEN' });
+      expect(failure(await cli('features:create', 'ratio', '--type', 'number', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
+      expect(failure(await cli('features:create', 'ratio', '--type', 'number', '--default-value', 'half', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
+      expect((json(await cli('features:list', '--json')).items as { key: string }[]).map((feature) => feature.key)).toEqual(['banner', 'layout', 'limit', 'theme']);
+    });
   });
 });
