@@ -22,7 +22,7 @@ export function cliActor(): FeatureActor {
 }
 
 /** The tenant under the API's one usability rule: unknown is TENANT_NOT_FOUND, suspended TENANT_SUSPENDED. */
-function usableTenant(app: INestApplicationContext, slug: string): Promise<Tenant> {
+async function usableTenant(app: INestApplicationContext, slug: string): Promise<Tenant> {
   return app.get(TenantAccessService).resolve({ tenantId: null }, slug);
 }
 
