@@ -6,6 +6,17 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Type-aware: a promise nobody awaits or handles is a bug (an unhandled
+    // rejection, or a write that may not have happened when we answer).
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -35,7 +46,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'src/cli/**/*.ts', 'test/**/*.ts', '*.js'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'src/cli/**/*.ts', 'test/**/*.ts', '*.js', '*.cjs'],
     languageOptions: {
       globals: {
         process: 'readonly',
@@ -48,6 +59,7 @@ export default tseslint.config(
         performance: 'readonly',
         AbortController: 'readonly',
         TextDecoder: 'readonly',
+        module: 'writable',
       },
     },
     rules: { 'no-console': 'off' },

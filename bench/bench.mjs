@@ -83,8 +83,12 @@ function load(options) {
       const notModified = options.expectNotModified ? (result.statusCodeStats?.['304']?.count ?? 0) : 0;
       const failures = result.errors + result.timeouts + result.non2xx - notModified;
       if (failures > 0) {
-        const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${stat.count}`).join(' ');
-        return reject(new Error(`${options.url}: ${failures} failed requests of ${result.requests.total} (${statuses}, errors ${result.errors})`));
+        const statuses = Object.entries(result.statusCodeStats ?? {})
+          .map(([code, stat]) => `${code}×${stat.count}`)
+          .join(' ');
+        return reject(
+          new Error(`${options.url}: ${failures} failed requests of ${result.requests.total} (${statuses}, errors ${result.errors})`),
+        );
       }
       resolve({ rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total, seconds: result.duration });
     });
@@ -123,7 +127,6 @@ async function once({ url, headers, bodies, concurrency = 20, onBody }) {
   latencies.sort((a, b) => a - b);
   return { rps: bodies.length / elapsed, p99: Math.round(latencies[Math.floor(latencies.length * 0.99)]), requests: bodies.length };
 }
-
 
 /** The body of a request as autocannon would send it first (a scenario may build one per request). */
 function bodyOf(options) {
@@ -172,7 +175,10 @@ async function toggleToEvent({ baseUrl, bearer, count }) {
   for (let index = 0; index < count; index += 1) {
     const arrived = new Promise((resolve) => (waiting = resolve));
     const sent = performance.now();
-    const response = await fetch(`${baseUrl}/api/v1/tenants/acme/features/flag-9/${index % 2 ? 'disable' : 'enable'}`, { method: 'POST', headers: bearer });
+    const response = await fetch(`${baseUrl}/api/v1/tenants/acme/features/flag-9/${index % 2 ? 'disable' : 'enable'}`, {
+      method: 'POST',
+      headers: bearer,
+    });
     if (!response.ok) throw new Error(`toggle answers ${response.status}`);
     await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('no event within 5 s')), 5000))]);
     latencies.push(arrivals.at(-1) - sent);
@@ -271,7 +277,8 @@ async function main() {
   // acme: 10 plain flags, half set for the tenant; targeted: the same flags with rules and a rollout each.
   await call('POST', '/api/v1/tenants', { slug: 'acme' });
   await call('POST', '/api/v1/tenants', { slug: 'targeted' });
-  for (let index = 0; index < FLAGS; index += 1) await call('POST', '/api/v1/features', { key: `flag-${index}`, defaultEnabled: index % 2 === 0 });
+  for (let index = 0; index < FLAGS; index += 1)
+    await call('POST', '/api/v1/features', { key: `flag-${index}`, defaultEnabled: index % 2 === 0 });
   for (let index = 0; index < FLAGS / 2; index += 1) await call('PUT', `/api/v1/tenants/acme/features/flag-${index}`, { enabled: true });
   for (let index = 0; index < FLAGS; index += 1) {
     await call('PUT', `/api/v1/tenants/targeted/features/flag-${index}`, {
@@ -311,7 +318,12 @@ async function main() {
     results.push(
       await compare(
         '(a) POST /oidc/token client_credentials (JWT ES256)',
-        { url: `${baseUrl}/oidc/token`, method: 'POST', headers: { ...form, authorization: basic }, body: 'grant_type=client_credentials&scope=features:read' },
+        {
+          url: `${baseUrl}/oidc/token`,
+          method: 'POST',
+          headers: { ...form, authorization: basic },
+          body: 'grant_type=client_credentials&scope=features:read',
+        },
         {
           url: `http://127.0.0.1:${providerPort}/oidc/token`,
           method: 'POST',
@@ -327,12 +339,18 @@ async function main() {
     const { codes, verifier, basic: appBasic } = await mintCodes({ baseUrl, env, tenant: 'acme', count });
     const bare = await ask(provider, { type: 'mint', count }, 'minted');
     const bareBasic = `Basic ${Buffer.from(`bench-app:${bareSecret}`).toString('base64')}`;
-    const exchange = (code, codeVerifier) => new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: CALLBACK }).toString();
+    const exchange = (code, codeVerifier) =>
+      new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: codeVerifier, redirect_uri: CALLBACK }).toString();
     const refreshTokens = { target: [], baseline: [] };
     results.push(
       await compareOnce(
         '(c) POST /oidc/token authorization_code (PKCE, user JWT)',
-        { url: `${baseUrl}/oidc/token`, headers: { ...form, authorization: appBasic }, bodies: codes.map((code) => exchange(code, verifier)), onBody: (body) => refreshTokens.target.push(body.refresh_token) },
+        {
+          url: `${baseUrl}/oidc/token`,
+          headers: { ...form, authorization: appBasic },
+          bodies: codes.map((code) => exchange(code, verifier)),
+          onBody: (body) => refreshTokens.target.push(body.refresh_token),
+        },
         {
           url: `http://127.0.0.1:${providerPort}/oidc/token`,
           headers: { ...form, authorization: bareBasic },
@@ -347,21 +365,47 @@ async function main() {
       await compareOnce(
         '(d) POST /oidc/token refresh_token (rotating)',
         { url: `${baseUrl}/oidc/token`, headers: { ...form, authorization: appBasic }, bodies: refreshTokens.target.map(refresh) },
-        { url: `http://127.0.0.1:${providerPort}/oidc/token`, headers: { ...form, authorization: bareBasic }, bodies: refreshTokens.baseline.map(refresh) },
+        {
+          url: `http://127.0.0.1:${providerPort}/oidc/token`,
+          headers: { ...form, authorization: bareBasic },
+          bodies: refreshTokens.baseline.map(refresh),
+        },
         0.4,
       ),
     );
   }
   if (wanted('b')) {
-    results.push(await againstReplay(`(b) GET /api/v1/tenants/{slug}/features (${FLAGS} flags)`, { url: `${baseUrl}/api/v1/tenants/acme/features`, headers: bearer }, 0.5));
+    results.push(
+      await againstReplay(
+        `(b) GET /api/v1/tenants/{slug}/features (${FLAGS} flags)`,
+        { url: `${baseUrl}/api/v1/tenants/acme/features`, headers: bearer },
+        0.5,
+      ),
+    );
   }
   if (wanted('e')) {
-    results.push(await againstReplay('(e) GET /api/v1/me/features, warm (tenant token)', { url: `${baseUrl}/api/v1/me/features`, headers: acmeBearer }, 0.6));
+    results.push(
+      await againstReplay(
+        '(e) GET /api/v1/me/features, warm (tenant token)',
+        { url: `${baseUrl}/api/v1/me/features`, headers: acmeBearer },
+        0.6,
+      ),
+    );
   }
   const ofrepBody = JSON.stringify({ context: { targetingKey: 'user-1' } });
   if (wanted('f')) {
-    const first = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags`, { method: 'POST', headers: { ...acmeBearer, ...json }, body: ofrepBody });
-    const notModified = { url: `${baseUrl}/ofrep/v1/evaluate/flags`, method: 'POST', headers: { ...acmeBearer, ...json, 'if-none-match': first.headers.get('etag') }, body: ofrepBody, expectNotModified: true };
+    const first = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags`, {
+      method: 'POST',
+      headers: { ...acmeBearer, ...json },
+      body: ofrepBody,
+    });
+    const notModified = {
+      url: `${baseUrl}/ofrep/v1/evaluate/flags`,
+      method: 'POST',
+      headers: { ...acmeBearer, ...json, 'if-none-match': first.headers.get('etag') },
+      body: ofrepBody,
+      expectNotModified: true,
+    };
     results.push(await againstReplay('(f) POST /ofrep/v1/evaluate/flags, matching ETag → 304', notModified, 0.5));
   }
   if (wanted('h')) {
@@ -370,18 +414,43 @@ async function main() {
       url: `${baseUrl}/ofrep/v1/evaluate/flags`,
       method: 'POST',
       headers: { authorization: `Bearer ${targetedClient.token}`, ...json },
-      requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, body: JSON.stringify({ context: { targetingKey: `user-${(user += 1)}`, plan: user % 3 ? 'free' : 'pro' } }) }) }],
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ context: { targetingKey: `user-${(user += 1)}`, plan: user % 3 ? 'free' : 'pro' } }),
+          }),
+        },
+      ],
     };
-    results.push(await againstReplay(`(h) POST /ofrep/v1/evaluate/flags, a new user each request (${FLAGS} flags, rules, rollout)`, fresh, 0.35));
+    results.push(
+      await againstReplay(`(h) POST /ofrep/v1/evaluate/flags, a new user each request (${FLAGS} flags, rules, rollout)`, fresh, 0.35),
+    );
   }
   if (wanted('i')) {
-    results.push(await againstReplay('(i) POST /ofrep/v1/evaluate/flags/{key} (one flag)', { url: `${baseUrl}/ofrep/v1/evaluate/flags/flag-3`, method: 'POST', headers: { ...acmeBearer, ...json }, body: ofrepBody }, 0.4));
+    results.push(
+      await againstReplay(
+        '(i) POST /ofrep/v1/evaluate/flags/{key} (one flag)',
+        { url: `${baseUrl}/ofrep/v1/evaluate/flags/flag-3`, method: 'POST', headers: { ...acmeBearer, ...json }, body: ofrepBody },
+        0.4,
+      ),
+    );
   }
   let sseLatency;
   if (wanted('g')) sseLatency = await toggleToEvent({ baseUrl, bearer, count: 200 });
 
   console.log('');
-  console.log('scenario'.padEnd(72), 'req/s'.padStart(8), 'p99 ms'.padStart(7), '| baseline req/s'.padStart(16), 'p99 ms'.padStart(7), '| ratio (min-max)', ' goal', ' ');
+  console.log(
+    'scenario'.padEnd(72),
+    'req/s'.padStart(8),
+    'p99 ms'.padStart(7),
+    '| baseline req/s'.padStart(16),
+    'p99 ms'.padStart(7),
+    '| ratio (min-max)',
+    ' goal',
+    ' ',
+  );
   for (const r of results) {
     console.log(
       r.name.padEnd(72),
@@ -408,7 +477,9 @@ async function main() {
   console.log(
     'baselines: (a), (c), (d) oidc-provider 9 alone on node:http with its in-memory adapter, the same ES256 JWT, PKCE and rotation config; (b), (e), (f), (h), (i) bare node:http replaying Tenantry’s own answer to the request',
   );
-  console.log('Tenantry runs with LOG_LEVEL=warn and TOKEN_RATE_LIMIT=0 here (no per-request log line, no per-client limit): the figures measure the request path.');
+  console.log(
+    'Tenantry runs with LOG_LEVEL=warn and TOKEN_RATE_LIMIT=0 here (no per-request log line, no per-client limit): the figures measure the request path.',
+  );
   children.forEach((child) => child.kill('SIGTERM'));
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await database.drop();

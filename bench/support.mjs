@@ -68,10 +68,19 @@ export function cli(env, ...args) {
   return JSON.parse(result.stdout);
 }
 
-
 /** Registers a client with the CLI (a platform one unless a tenant is named) and returns its Basic header and an access token. */
 export async function platformClient(baseUrl, env, scope = 'features:read features:write tenants:read tenants:write', tenant) {
-  const admin = cli(env, 'clients:create', '--name', 'bench client', '--grant', 'client_credentials', '--scope', scope, ...(tenant ? ['--tenant', tenant] : []));
+  const admin = cli(
+    env,
+    'clients:create',
+    '--name',
+    'bench client',
+    '--grant',
+    'client_credentials',
+    '--scope',
+    scope,
+    ...(tenant ? ['--tenant', tenant] : []),
+  );
   const basic = `Basic ${Buffer.from(`${admin.clientId}:${admin.clientSecret}`).toString('base64')}`;
   const response = await fetch(`${baseUrl}/oidc/token`, {
     method: 'POST',

@@ -39,7 +39,11 @@ let server;
 process.on('exit', () => server?.kill('SIGKILL'));
 
 async function startServer(env) {
-  server = fork('dist/main.js', [], { env: { ...process.env, ...env }, execArgv: serverExecArgv(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  server = fork('dist/main.js', [], {
+    env: { ...process.env, ...env },
+    execArgv: serverExecArgv(),
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health/ready`, 600_000);
 }
 
@@ -50,7 +54,9 @@ async function stopServer() {
 }
 
 function rssMegabytes(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -72,7 +78,7 @@ async function timedPool(count, limit, work) {
 
 const slugOf = (index) => `t${String(index).padStart(5, '0')}`;
 const placementOf = (index) => (index < tenantCount * pooledShare ? 'pooled' : 'isolated');
-const format = (ms) => (ms === undefined ? "n/a" : `${ms.toFixed(1)} ms`);
+const format = (ms) => (ms === undefined ? 'n/a' : `${ms.toFixed(1)} ms`);
 const rows = [];
 const report = (name, value, target, met) => rows.push({ name, value, target, verdict: met === undefined ? '' : met ? 'met' : 'MISSED' });
 
@@ -80,8 +86,17 @@ async function main() {
   const database = await provisionDatabase();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env = { ...database.env, PORT: String(port), PUBLIC_URL: baseUrl, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', TOKEN_RATE_LIMIT: '0' };
-  console.log(`bench:tenants: ${tenantCount} tenants (${Math.round(pooledShare * 100)}% pooled), ${concurrency} at a time; node ${process.version}; PostgreSQL server`);
+  const env = {
+    ...database.env,
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+    TOKEN_RATE_LIMIT: '0',
+  };
+  console.log(
+    `bench:tenants: ${tenantCount} tenants (${Math.round(pooledShare * 100)}% pooled), ${concurrency} at a time; node ${process.version}; PostgreSQL server`,
+  );
   try {
     await startServer(env);
     const { token } = await platformClient(baseUrl, env);
@@ -91,7 +106,8 @@ async function main() {
       await response.arrayBuffer();
       if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status}`);
     };
-    for (let index = 0; index < FEATURES; index += 1) await call('POST', '/api/v1/features', { key: `flag-${index}`, defaultEnabled: index % 2 === 0 }, 201);
+    for (let index = 0; index < FEATURES; index += 1)
+      await call('POST', '/api/v1/features', { key: `flag-${index}`, defaultEnabled: index % 2 === 0 }, 201);
 
     // Tenants are created in interleaved order, so pooled and isolated creations share the run's conditions.
     const order = Array.from({ length: tenantCount }, (_, index) => (index % 2 ? tenantCount - 1 - (index >> 1) : index >> 1));
@@ -124,7 +140,12 @@ async function main() {
     const warm = await timedPool(sample.length, 1, (position) => readOnce(sample[position]));
     const byPlacement = (durations, placement) => durations.filter((_, position) => placementOf(sample[position]) === placement);
     report('first read of a cold tenant, p99', format(percentile(cold, 99)), '< 50 ms', percentile(cold, 99) < 50);
-    report('  isolated / pooled p99', `${format(percentile(byPlacement(cold, 'isolated'), 99))} / ${format(percentile(byPlacement(cold, 'pooled'), 99))}`, '', undefined);
+    report(
+      '  isolated / pooled p99',
+      `${format(percentile(byPlacement(cold, 'isolated'), 99))} / ${format(percentile(byPlacement(cold, 'pooled'), 99))}`,
+      '',
+      undefined,
+    );
     report('read of a warm tenant, p99', format(percentile(warm, 99)), '', undefined);
     report('cold / warm p99', `${(percentile(cold, 99) / percentile(warm, 99)).toFixed(1)}×`, '', undefined);
     await stopServer();
@@ -132,7 +153,11 @@ async function main() {
     // One new tenant migration, applied to every schema by the code `cli migrate` runs.
     const migrations = [
       ...loadMigrations(tenantMigrationsDirectory),
-      { name: '29991231000000_bench_notes', sql: 'CREATE TABLE "bench_notes" ("tenant_id" UUID NOT NULL, "body" TEXT NOT NULL)', checksum: 'b'.repeat(64) },
+      {
+        name: '29991231000000_bench_notes',
+        sql: 'CREATE TABLE "bench_notes" ("tenant_id" UUID NOT NULL, "body" TEXT NOT NULL)',
+        checksum: 'b'.repeat(64),
+      },
     ];
     const pool = new pg.Pool({ connectionString: database.env.DATABASE_URL, max: concurrency + 1 });
     // pool.end() resolves while its connections are still closing; the scratch
@@ -154,7 +179,10 @@ async function main() {
     else await database.drop();
   }
   const width = (key) => Math.max(...rows.map((row) => row[key].length));
-  for (const row of rows) console.log(`${row.name.padEnd(width('name'))}  ${row.value.padEnd(width('value'))}  ${row.target.padEnd(width('target'))}  ${row.verdict}`);
+  for (const row of rows)
+    console.log(
+      `${row.name.padEnd(width('name'))}  ${row.value.padEnd(width('value'))}  ${row.target.padEnd(width('target'))}  ${row.verdict}`,
+    );
 }
 
 await main();

@@ -74,7 +74,11 @@ async function authorize(jar, baseUrl, clientId, challenge, credentials, prompt)
       form.set('password', credentials.password);
       action = `${baseUrl}/interaction/${uid}/login`;
     }
-    const submitted = await step(jar, action, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const submitted = await step(jar, action, {
+      method: 'POST',
+      body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     location = new URL(submitted.headers.get('location'), baseUrl).href;
   }
   throw new Error('too many redirects');
@@ -84,7 +88,11 @@ async function authorize(jar, baseUrl, clientId, challenge, credentials, prompt)
 export async function mintCodes({ baseUrl, env, tenant, count }) {
   const credentials = { email: `bench-${randomBytes(3).toString('hex')}@bench.test`, password: 'benchmark passphrase' };
   const cli = (input, ...args) => {
-    const result = spawnSync(process.execPath, ['dist/cli.js', ...args, '--json'], { env: { ...process.env, ...env }, input, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['dist/cli.js', ...args, '--json'], {
+      env: { ...process.env, ...env },
+      input,
+      encoding: 'utf8',
+    });
     if (result.status !== 0) throw new Error(`cli ${args[0]}: ${result.stderr}`);
     return JSON.parse(result.stdout);
   };

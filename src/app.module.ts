@@ -26,9 +26,7 @@ export class AppModule {
         AuthModule.forRoot(OidcModule),
         FeaturesModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
   }
 }

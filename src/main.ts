@@ -8,7 +8,11 @@ const SHUTDOWN_DEADLINE_MS = 25_000;
 
 function fail(error: unknown): never {
   const message =
-    error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    error instanceof ConfigError
+      ? `configuration error: ${error.message}`
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   process.stderr.write(`tenantry failed to start: ${message}\n`);
   process.exit(1);
 }

@@ -19,7 +19,10 @@ export function setupOpenApi(app: INestApplication, server: ServerConfig): void 
       )
       .setVersion('1')
       .addServer(server.publicUrl)
-      .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${server.issuer}/token`, scopes: API_SCOPE_DESCRIPTIONS } } }, clientCredentials)
+      .addOAuth2(
+        { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `${server.issuer}/token`, scopes: API_SCOPE_DESCRIPTIONS } } },
+        clientCredentials,
+      )
       .addOAuth2(
         {
           type: 'oauth2',

@@ -8,7 +8,11 @@ let answer = { status: 200, headers: {}, body: Buffer.alloc(0) };
 process.on('message', (message) => {
   if (message?.type !== 'respond') return;
   const body = Buffer.from(message.body, 'base64');
-  answer = { status: message.status, headers: { ...message.headers, ...(message.status === 304 ? {} : { 'content-length': body.length }) }, body };
+  answer = {
+    status: message.status,
+    headers: { ...message.headers, ...(message.status === 304 ? {} : { 'content-length': body.length }) },
+    body,
+  };
   process.send?.({ type: 'ready' });
 });
 

@@ -14,10 +14,23 @@ const issuer = `http://127.0.0.1:${port}/oidc`;
 const audience = `http://127.0.0.1:${port}/api`;
 const callback = 'http://127.0.0.1:9/cb';
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const resourceServer = { scope: 'features:read', audience, accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+const resourceServer = {
+  scope: 'features:read',
+  audience,
+  accessTokenTTL: 3600,
+  accessTokenFormat: 'jwt',
+  jwt: { sign: { alg: 'ES256' } },
+};
 const provider = new Provider(issuer, {
   clients: [
-    { client_id: 'bench', client_secret: process.env.CLIENT_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'features:read' },
+    {
+      client_id: 'bench',
+      client_secret: process.env.CLIENT_SECRET,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'features:read',
+    },
     {
       client_id: 'bench-app',
       client_secret: process.env.CLIENT_SECRET,
@@ -32,7 +45,14 @@ const provider = new Provider(issuer, {
   clientDefaults: { id_token_signed_response_alg: 'ES256' },
   findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
   rotateRefreshToken: true,
-  ttl: { AccessToken: 3600, ClientCredentials: 3600, AuthorizationCode: 600, IdToken: 3600, RefreshToken: 14 * 24 * 3600, Grant: 30 * 24 * 3600 },
+  ttl: {
+    AccessToken: 3600,
+    ClientCredentials: 3600,
+    AuthorizationCode: 600,
+    IdToken: 3600,
+    RefreshToken: 14 * 24 * 3600,
+    Grant: 30 * 24 * 3600,
+  },
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },

@@ -55,8 +55,12 @@ describe(AccessTokenGuard.name, () => {
   });
 
   it('requires every declared scope', async () => {
-    expect(await decide({ [REQUIRED_SCOPES]: ['features:read', 'features:write'] }, principal(['features:read']))).toBe('INSUFFICIENT_SCOPE');
-    expect(await decide({ [REQUIRED_SCOPES]: ['features:read', 'features:write'] }, principal(['features:read', 'features:write']))).toBe(true);
+    expect(await decide({ [REQUIRED_SCOPES]: ['features:read', 'features:write'] }, principal(['features:read']))).toBe(
+      'INSUFFICIENT_SCOPE',
+    );
+    expect(await decide({ [REQUIRED_SCOPES]: ['features:read', 'features:write'] }, principal(['features:read', 'features:write']))).toBe(
+      true,
+    );
   });
 
   it('keeps platform-only routes from tenant-bound tokens', async () => {
@@ -81,7 +85,9 @@ describe(AccessTokenGuard.name, () => {
     const guard = guardWithLiveTokens();
     expect(() => guard.handleRequest(null, false, new Error('No auth token'))).toThrow(expect.objectContaining({ code: 'TOKEN_MISSING' }));
     const expired = Object.assign(new Error('jwt expired'), { name: 'TokenExpiredError' });
-    expect(() => guard.handleRequest(null, false, expired)).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID', detail: 'jwt expired' }));
+    expect(() => guard.handleRequest(null, false, expired)).toThrow(
+      expect.objectContaining({ code: 'TOKEN_INVALID', detail: 'jwt expired' }),
+    );
     expect(guard.handleRequest(null, principal([]), undefined)).toEqual(principal([]));
   });
 

@@ -77,7 +77,9 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     for (const scope of rule.scopes) {
       if (!principal.scopes.has(scope)) {
         const missing = rule.scopes.filter((required) => !principal.scopes.has(required));
-        throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, { requiredScopes: rule.scopes });
+        throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, {
+          requiredScopes: rule.scopes,
+        });
       }
     }
   }
@@ -102,7 +104,12 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     return rule;
   }
 
-  private async verifyThenAuthorize(context: ExecutionContext, request: AuthenticatedRequest, token: string | undefined, rule: AccessRule): Promise<boolean> {
+  private async verifyThenAuthorize(
+    context: ExecutionContext,
+    request: AuthenticatedRequest,
+    token: string | undefined,
+    rule: AccessRule,
+  ): Promise<boolean> {
     await super.canActivate(context);
     const principal = request.user as Principal;
     if (token) this.verified.set(token, principal);

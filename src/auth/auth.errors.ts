@@ -1,7 +1,8 @@
 import { DomainError, type ErrorDefinition } from '../infra/http/domain-error.js';
 import type { HasResponseHeaders } from '../infra/http/problem-details.filter.js';
 
-export type AuthErrorCode = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'INSUFFICIENT_SCOPE' | 'PLATFORM_CLIENT_REQUIRED' | 'TENANT_TOKEN_REQUIRED' | 'ROUTE_NOT_GUARDED';
+export type AuthErrorCode =
+  'TOKEN_MISSING' | 'TOKEN_INVALID' | 'INSUFFICIENT_SCOPE' | 'PLATFORM_CLIENT_REQUIRED' | 'TENANT_TOKEN_REQUIRED' | 'ROUTE_NOT_GUARDED';
 
 const DEFINITIONS: Record<AuthErrorCode, ErrorDefinition> = {
   TOKEN_MISSING: { status: 401, title: 'Access token required' },

@@ -17,7 +17,14 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ joinRunning: true }), TenantsModule, UsersModule, OidcModule, FeaturesModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ joinRunning: true }),
+        TenantsModule,
+        UsersModule,
+        OidcModule,
+        FeaturesModule,
+      ],
     };
   }
 }

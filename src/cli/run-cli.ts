@@ -77,7 +77,10 @@ async function execute(command: CliCommand, config: AppConfig, args: string[], i
   });
   try {
     await app.get(DatabaseService).migrateControlPlane();
-    const stdin = command.options && 'password-stdin' in command.options && (parsed.values as Record<string, unknown>)['password-stdin'] ? await io.readStdin?.() : undefined;
+    const stdin =
+      command.options && 'password-stdin' in command.options && (parsed.values as Record<string, unknown>)['password-stdin']
+        ? await io.readStdin?.()
+        : undefined;
     const progress = io.stderrIsTerminal && !parsed.values.json ? terminalProgress(io) : undefined;
     try {
       return await command.run(app, { positionals: parsed.positionals, options: parsed.values, stdin, progress: progress?.draw });

@@ -50,7 +50,9 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'changeme'.repeat(5) })).toThrow(/placeholder/);
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'x'.repeat(64) })).toThrow(/placeholder/);
     expect(() => loadConfig({ DATA_DIR: dataDir, SECRET_KEY: 'short' })).toThrow(/at least 32/);
-    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: KEY.replace('secret-key', 'k3y') }).server.production).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: KEY.replace('secret-key', 'k3y') }).server.production).toBe(
+      true,
+    );
   });
 
   it.each([

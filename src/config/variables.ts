@@ -165,7 +165,8 @@ export const CONFIGURATION_VARIABLES = {
   },
   TENANT_MIGRATION_CONCURRENCY: {
     kind: 'integer',
-    meaning: 'tenant schemas migrated at once at start and by `cli migrate`, each holding one pooled connection (capped at `DATABASE_POOL_SIZE - 1`)',
+    meaning:
+      'tenant schemas migrated at once at start and by `cli migrate`, each holding one pooled connection (capped at `DATABASE_POOL_SIZE - 1`)',
     min: 1,
     max: 64,
     default: 4,
@@ -202,7 +203,9 @@ const TABLE_HEADER = ['| variable | meaning | accepts | default |', '|---|---|--
 /** The README's configuration table, one row per variable in declaration order. */
 export function renderConfigurationTable(): string {
   const variables: [string, Variable][] = Object.entries(CONFIGURATION_VARIABLES);
-  const rows = variables.map(([name, variable]) => `| ${code(name)} | ${variable.meaning} | ${accepted(variable)} | ${shownDefault(variable)} |`);
+  const rows = variables.map(
+    ([name, variable]) => `| ${code(name)} | ${variable.meaning} | ${accepted(variable)} | ${shownDefault(variable)} |`,
+  );
   return [...TABLE_HEADER, ...rows].join('\n');
 }
 

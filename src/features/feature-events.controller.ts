@@ -22,8 +22,13 @@ export class FeatureEventsController {
   @ApiOperation({ summary: "Server-Sent Events: a change of the token's tenant's flags, on whichever instance it happens" })
   @ApiProduces('text/event-stream')
   @ApiHeader(LAST_EVENT_ID)
-  @ApiOkResponse({ description: 'An event stream; each event: id, event: message, data {type: refetchEvaluation, key, enabled, changedAt}' })
-  streamMyFeatureEvents(@ActingTenant() tenant: Tenant, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
+  @ApiOkResponse({
+    description: 'An event stream; each event: id, event: message, data {type: refetchEvaluation, key, enabled, changedAt}',
+  })
+  streamMyFeatureEvents(
+    @ActingTenant() tenant: Tenant,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Observable<MessageEvent> {
     return this.events.events(tenant, parseLastEventId(lastEventId), true);
   }
 
@@ -34,7 +39,10 @@ export class FeatureEventsController {
   @ApiProduces('text/event-stream')
   @ApiHeader(LAST_EVENT_ID)
   @ApiOkResponse({ description: 'An event stream, as /me/feature-events' })
-  streamTenantFeatureEvents(@ActingTenant() tenant: Tenant, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
+  streamTenantFeatureEvents(
+    @ActingTenant() tenant: Tenant,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Observable<MessageEvent> {
     return this.events.events(tenant, parseLastEventId(lastEventId), true);
   }
 
@@ -47,7 +55,10 @@ export class FeatureEventsController {
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'ticket', required: true, description: 'From the eventStreams URL of a bulk evaluation' })
   @ApiHeader(LAST_EVENT_ID)
-  streamOfrepFeatureEvents(@ProtocolQuery('ticket') ticket: unknown, @Headers('last-event-id') lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
+  streamOfrepFeatureEvents(
+    @ProtocolQuery('ticket') ticket: unknown,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Promise<Observable<MessageEvent>> {
     return this.events.eventsForTicket(ticket, parseLastEventId(lastEventId));
   }
 }

@@ -194,7 +194,10 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
       // or it would be sent later changes and skip the ones between.
       const participants = [...subscribers];
       if (participants.length === 0) return;
-      const from = participants.reduce((oldest, subscriber) => (BigInt(subscriber.lastId) < BigInt(oldest) ? subscriber.lastId : oldest), participants[0]!.lastId);
+      const from = participants.reduce(
+        (oldest, subscriber) => (BigInt(subscriber.lastId) < BigInt(oldest) ? subscriber.lastId : oldest),
+        participants[0]!.lastId,
+      );
       const changes = await this.repository.changesAfter(tenant, from, PAGE);
       for (const change of changes) {
         const id = BigInt(change.id);

@@ -1,6 +1,12 @@
 import { DomainError, type ErrorDefinition } from '../infra/http/domain-error.js';
 
-export type FeaturesErrorCode = 'FEATURE_NOT_FOUND' | 'FEATURE_KEY_TAKEN' | 'FEATURE_PRECONDITION_FAILED' | 'FEATURE_QUERY_INVALID' | 'FEATURE_INVALID' | 'FEATURE_WRITE_CONFLICT';
+export type FeaturesErrorCode =
+  | 'FEATURE_NOT_FOUND'
+  | 'FEATURE_KEY_TAKEN'
+  | 'FEATURE_PRECONDITION_FAILED'
+  | 'FEATURE_QUERY_INVALID'
+  | 'FEATURE_INVALID'
+  | 'FEATURE_WRITE_CONFLICT';
 
 const DEFINITIONS: Record<FeaturesErrorCode, ErrorDefinition> = {
   FEATURE_NOT_FOUND: { status: 404, title: 'Feature not found' },

@@ -15,7 +15,15 @@ import { TenantFeaturesRepository } from './tenant-features.repository.js';
 @Module({
   imports: [TenantsModule],
   controllers: [FeaturesController, TenantFeaturesController, FeatureEventsController, OfrepController],
-  providers: [FeaturesRepository, TenantFeaturesRepository, FeaturesService, FeaturesTenantLifecycle, FeatureEventsService, OfrepService, StreamTickets],
+  providers: [
+    FeaturesRepository,
+    TenantFeaturesRepository,
+    FeaturesService,
+    FeaturesTenantLifecycle,
+    FeatureEventsService,
+    OfrepService,
+    StreamTickets,
+  ],
   exports: [FeaturesService, FeatureEventsService],
 })
 export class FeaturesModule {}

@@ -75,11 +75,13 @@ function checkTargeting(feature: Feature, targeting: FeatureWrite['targeting']):
     if (!valueMatchesType(feature.type, targeting.value)) throw invalid(`value must be of type ${feature.type}.`);
   }
   for (const rule of targeting.rules) {
-    if (rule.value !== undefined && !valueMatchesType(feature.type, rule.value)) throw invalid(`A rule’s value must be of type ${feature.type}.`);
+    if (rule.value !== undefined && !valueMatchesType(feature.type, rule.value))
+      throw invalid(`A rule’s value must be of type ${feature.type}.`);
   }
 }
 
 const CATALOGUE = 'catalogue';
+export const MAX_DESCRIPTION_LENGTH = 500;
 const CACHE_TTL_MS = 10_000;
 const TENANTS_CACHED = 10_000;
 const DEFAULT_CHANGES_PAGE = 50;
@@ -103,7 +105,12 @@ export class FeaturesService {
     private readonly changes: ChangeBus,
     caches: Caches,
   ) {
-    this.catalogueCache = caches.create<string, Feature[]>({ name: 'feature-catalogue', capacity: 1, ttlMs: CACHE_TTL_MS, invalidatedBy: { [CATALOGUE_CHANGED]: 'all' } });
+    this.catalogueCache = caches.create<string, Feature[]>({
+      name: 'feature-catalogue',
+      capacity: 1,
+      ttlMs: CACHE_TTL_MS,
+      invalidatedBy: { [CATALOGUE_CHANGED]: 'all' },
+    });
     this.settingsCache = caches.create<string, TenantFeatureOverride[]>({
       name: 'tenant-feature-settings',
       capacity: TENANTS_CACHED,
@@ -113,6 +120,11 @@ export class FeaturesService {
   }
 
   async createFeature(input: CreateFeatureCommand): Promise<Feature> {
+    if (!FEATURE_KEY_PATTERN.test(input.key)) {
+      throw new FeaturesError('FEATURE_INVALID', 'key must be 1 to 64 lowercase letters, digits, dots, underscores or hyphens.');
+    }
+    if ((input.description ?? '').length > MAX_DESCRIPTION_LENGTH)
+      throw new FeaturesError('FEATURE_INVALID', `description must be at most ${MAX_DESCRIPTION_LENGTH} characters.`);
     const type = input.type ?? 'boolean';
     if (type !== 'boolean' && !valueMatchesType(type, input.defaultValue)) {
       throw new FeaturesError('FEATURE_INVALID', `A ${type} flag needs a defaultValue of type ${type}.`);
@@ -120,7 +132,8 @@ export class FeaturesService {
     if (type === 'boolean' && input.defaultValue !== undefined && typeof input.defaultValue !== 'boolean') {
       throw new FeaturesError('FEATURE_INVALID', 'A boolean flag’s defaultValue is true or false.');
     }
-    const defaultEnabled = type === 'boolean' ? ((input.defaultValue as boolean | undefined) ?? input.defaultEnabled ?? false) : (input.defaultEnabled ?? false);
+    const defaultEnabled =
+      type === 'boolean' ? ((input.defaultValue as boolean | undefined) ?? input.defaultEnabled ?? false) : (input.defaultEnabled ?? false);
     const defaultValue = type === 'boolean' ? false : (input.defaultValue as FlagValue);
     const feature = { key: input.key, description: input.description ?? '', type, defaultEnabled, defaultValue };
     const created = await this.catalogue.create(feature);
@@ -142,8 +155,8 @@ export class FeaturesService {
     const features = this.catalogueCache.get(CATALOGUE);
     const overrides = this.settingsCache.get(tenant.id);
     if (features && overrides) return this.derive(tenant, features, overrides);
-    return Promise.all([this.listFeatures(), this.settingsCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant))]).then(([loadedFeatures, loadedOverrides]) =>
-      this.derive(tenant, loadedFeatures, loadedOverrides),
+    return Promise.all([this.listFeatures(), this.settingsCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant))]).then(
+      ([loadedFeatures, loadedOverrides]) => this.derive(tenant, loadedFeatures, loadedOverrides),
     );
   }
 
@@ -151,7 +164,10 @@ export class FeaturesService {
     const known = this.derived.get(overrides);
     if (known?.features === features) return known.flags;
     const byKey = new Map(overrides.map((override) => [override.featureKey, override]));
-    const flags = new TenantFlags(tenant, features.map((feature) => effectiveState(feature, byKey.get(feature.key))));
+    const flags = new TenantFlags(
+      tenant,
+      features.map((feature) => effectiveState(feature, byKey.get(feature.key))),
+    );
     this.derived.set(overrides, { features, flags });
     return flags;
   }
@@ -163,7 +179,8 @@ export class FeaturesService {
 
   /** Sets flags of one tenant in one transaction, each change logged with its actor. */
   async setTenantFeatures(tenant: Tenant, writes: FeatureWrite[], actor: FeatureActor): Promise<TenantFeatureState[]> {
-    if (new Set(writes.map((write) => write.key)).size !== writes.length) throw new FeaturesError('FEATURE_QUERY_INVALID', 'Each feature may appear once in a bulk set.');
+    if (new Set(writes.map((write) => write.key)).size !== writes.length)
+      throw new FeaturesError('FEATURE_QUERY_INVALID', 'Each feature may appear once in a bulk set.');
     const features = await Promise.all(writes.map((write) => this.requireFeature(write.key)));
     writes.forEach((write, index) => checkTargeting(features[index]!, write.targeting));
     const results = await this.tenantFeatures.setMany(tenant, writes, actor);
@@ -171,10 +188,21 @@ export class FeaturesService {
     return results.map((result, index) => effectiveState(features[index]!, result.override));
   }
 
-  async setTenantFeature(tenant: Tenant, key: string, command: SetFeatureCommand | boolean, actor: FeatureActor, ifMatch?: string): Promise<TenantFeatureState> {
+  async setTenantFeature(
+    tenant: Tenant,
+    key: string,
+    command: SetFeatureCommand | boolean,
+    actor: FeatureActor,
+    ifMatch?: string,
+  ): Promise<TenantFeatureState> {
     const { enabled, targeting } = typeof command === 'boolean' ? { enabled: command, targeting: undefined } : command;
     const write: FeatureWrite = { key, enabled, expected: expectedState(key, ifMatch) };
-    if (targeting) write.targeting = { value: (targeting.value ?? null) as FlagValue | null, rules: targeting.rules ?? [], rollout: targeting.rollout ?? null };
+    if (targeting)
+      write.targeting = {
+        value: (targeting.value ?? null) as FlagValue | null,
+        rules: targeting.rules ?? [],
+        rollout: targeting.rollout ?? null,
+      };
     const [state] = await this.setTenantFeatures(tenant, [write], actor);
     return state!;
   }
@@ -182,7 +210,8 @@ export class FeaturesService {
   /** A tenant's audit trail, newest first, a page at a time. */
   async listChanges(tenant: Tenant, page: { cursor?: string; limit?: number }): Promise<ChangePage> {
     const limit = page.limit ?? DEFAULT_CHANGES_PAGE;
-    if (page.cursor !== undefined && !/^\d{1,19}$/.test(page.cursor)) throw new FeaturesError('FEATURE_QUERY_INVALID', 'cursor is not one this API returned.');
+    if (page.cursor !== undefined && !/^\d{1,19}$/.test(page.cursor))
+      throw new FeaturesError('FEATURE_QUERY_INVALID', 'cursor is not one this API returned.');
     const rows = await this.tenantFeatures.changesBefore(tenant, page.cursor, limit + 1);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };

@@ -28,9 +28,20 @@ describe(resolveFlag.name, () => {
         { attribute: 'plan', operator: 'in', values: ['pro', 'enterprise'] },
       ],
     });
-    expect(resolveFlag(banner, setting, { email: 'ann@acme.test', plan: 'pro' }, tenantId)).toEqual({ value: 'staff', reason: 'TARGETING_MATCH', variant: 'rule-1' });
-    expect(resolveFlag(banner, setting, { email: 'bob@else.test', plan: 'pro' }, tenantId)).toEqual({ value: 'spring', reason: 'TARGETING_MATCH', variant: 'rule-2' });
-    expect(resolveFlag(banner, setting, { email: 'bob@else.test', plan: 'free' }, tenantId)).toMatchObject({ value: 'spring', reason: 'STATIC' });
+    expect(resolveFlag(banner, setting, { email: 'ann@acme.test', plan: 'pro' }, tenantId)).toEqual({
+      value: 'staff',
+      reason: 'TARGETING_MATCH',
+      variant: 'rule-1',
+    });
+    expect(resolveFlag(banner, setting, { email: 'bob@else.test', plan: 'pro' }, tenantId)).toEqual({
+      value: 'spring',
+      reason: 'TARGETING_MATCH',
+      variant: 'rule-2',
+    });
+    expect(resolveFlag(banner, setting, { email: 'bob@else.test', plan: 'free' }, tenantId)).toMatchObject({
+      value: 'spring',
+      reason: 'STATIC',
+    });
     expect(resolveFlag(banner, setting, { email: { nested: true } }, tenantId)).toMatchObject({ reason: 'STATIC' });
   });
 
@@ -47,7 +58,12 @@ describe(resolveFlag.name, () => {
   it('keeps the users already in when the percentage grows', () => {
     const users = Array.from({ length: 1000 }, (_, index) => `user-${index}`);
     const at = (percentage: number) =>
-      new Set(users.filter((user) => { const answer = resolveFlag(checkout, on({ rollout: { percentage } }), { targetingKey: user }, tenantId); return 'value' in answer && answer.value === true; }));
+      new Set(
+        users.filter((user) => {
+          const answer = resolveFlag(checkout, on({ rollout: { percentage } }), { targetingKey: user }, tenantId);
+          return 'value' in answer && answer.value === true;
+        }),
+      );
     const ten = at(10);
     const forty = at(40);
     expect([...ten].every((user) => forty.has(user))).toBe(true);

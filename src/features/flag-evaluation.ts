@@ -64,7 +64,8 @@ export function rolloutBucket(flagKey: string, tenantId: string, targetingKey: s
 
 function ruleMatches(rule: TargetingRule, context: Record<string, unknown>): boolean {
   const actual = context[rule.attribute];
-  if (actual === undefined || actual === null || typeof actual === 'object') return rule.operator === 'not_equals' || rule.operator === 'not_in';
+  if (actual === undefined || actual === null || typeof actual === 'object')
+    return rule.operator === 'not_equals' || rule.operator === 'not_in';
   const text = String(actual);
   const candidates = rule.values.map(String);
   switch (rule.operator) {
@@ -89,7 +90,12 @@ function ruleMatches(rule: TargetingRule, context: Record<string, unknown>): boo
  * A flag's value for one user of one tenant. Off: the off-value. On: the
  * first matching targeting rule, else the rollout's split, else the on-value.
  */
-export function resolveFlag(definition: FlagDefinition, setting: FlagSetting, context: Record<string, unknown>, tenantId: string): Resolution {
+export function resolveFlag(
+  definition: FlagDefinition,
+  setting: FlagSetting,
+  context: Record<string, unknown>,
+  tenantId: string,
+): Resolution {
   const offValue = definition.type === 'boolean' ? false : definition.defaultValue;
   const onValue = definition.type === 'boolean' ? true : (setting.value ?? definition.defaultValue);
   const targeted = setting.rules.length > 0 || setting.rollout !== null;
@@ -100,7 +106,10 @@ export function resolveFlag(definition: FlagDefinition, setting: FlagSetting, co
   if (setting.rollout) {
     const targetingKey = context.targetingKey;
     if (typeof targetingKey !== 'string' || targetingKey === '') {
-      return { errorCode: 'TARGETING_KEY_MISSING', errorDetails: `Flag "${definition.key}" is rolled out by user: the context needs a targetingKey.` };
+      return {
+        errorCode: 'TARGETING_KEY_MISSING',
+        errorDetails: `Flag "${definition.key}" is rolled out by user: the context needs a targetingKey.`,
+      };
     }
     const inRollout = rolloutBucket(definition.key, tenantId, targetingKey) < Math.round(setting.rollout.percentage * 100);
     return inRollout ? { value: onValue, reason: 'SPLIT', variant: 'on' } : { value: offValue, reason: 'SPLIT', variant: 'off' };

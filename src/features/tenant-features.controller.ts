@@ -25,7 +25,10 @@ const FlagWrite = (): MethodDecorator =>
     RequireScopes('features:write'),
     ActsOnTenant(),
     ApiHeader(IF_MATCH),
-    ApiOkResponse({ type: TenantFeatureResponse, description: 'The flag as the tenant now sees it; its ETag is the version If-Match takes' }),
+    ApiOkResponse({
+      type: TenantFeatureResponse,
+      description: 'The flag as the tenant now sees it; its ETag is the version If-Match takes',
+    }),
     ApiNotFoundResponse({ description: 'No such tenant or feature' }),
     ApiPreconditionFailedResponse({ description: 'If-Match names a version that is no longer current' }),
   );
@@ -68,7 +71,10 @@ export class TenantFeaturesController {
   @ActsOnTenant()
   @ApiOperation({ summary: "The tenant's feature audit trail: who changed what, when; newest first" })
   @ApiOkResponse({ type: FeatureChangeListResponse })
-  async listTenantFeatureChanges(@ActingTenant() tenant: Tenant, @ValidQuery() query: ListChangesQueryDto): Promise<FeatureChangeListResponse> {
+  async listTenantFeatureChanges(
+    @ActingTenant() tenant: Tenant,
+    @ValidQuery() query: ListChangesQueryDto,
+  ): Promise<FeatureChangeListResponse> {
     return FeatureChangeListResponse.from(tenant, await this.features.listChanges(tenant, query));
   }
 
@@ -93,7 +99,10 @@ export class TenantFeaturesController {
   ): Promise<TaggedBody> {
     // Value, rules and rollout travel together: send any of them and the three are replaced; none, and they stay.
     const targeted = body.value !== undefined || body.rules !== undefined || body.rollout !== undefined;
-    const command = { enabled: body.enabled, ...(targeted ? { targeting: { value: body.value, rules: body.rules, rollout: body.rollout } } : {}) };
+    const command = {
+      enabled: body.enabled,
+      ...(targeted ? { targeting: { value: body.value, rules: body.rules, rollout: body.rollout } } : {}),
+    };
     return versioned(await this.features.setTenantFeature(tenant, key, command, actorOf(principal), ifMatch));
   }
 
@@ -126,7 +135,11 @@ export class TenantFeaturesController {
   @ActsOnTenant()
   @ApiOperation({ summary: 'Set several flags of a tenant in one transaction: all or none' })
   @ApiOkResponse({ type: TenantFeatureListResponse, description: 'The flags that were set, as the tenant now sees them' })
-  async bulkSetTenantFeatures(@CurrentPrincipal() principal: Principal, @ActingTenant() tenant: Tenant, @ValidBody() body: BulkSetFeaturesDto): Promise<TenantFeatureListResponse> {
+  async bulkSetTenantFeatures(
+    @CurrentPrincipal() principal: Principal,
+    @ActingTenant() tenant: Tenant,
+    @ValidBody() body: BulkSetFeaturesDto,
+  ): Promise<TenantFeatureListResponse> {
     return TenantFeatureResponse.list(tenant, await this.features.setTenantFeatures(tenant, body.features, actorOf(principal)));
   }
 }

@@ -69,7 +69,12 @@ function toChange(row: ChangeRow): FeatureChange {
 type OverrideRow = Omit<TenantFeatureOverride, 'value' | 'rules' | 'rollout'> & { value: unknown; rules: unknown; rollout: unknown };
 
 function toOverride(row: OverrideRow): TenantFeatureOverride {
-  return { ...row, value: (row.value ?? null) as FlagValue | null, rules: (row.rules ?? []) as TargetingRule[], rollout: (row.rollout ?? null) as Rollout | null };
+  return {
+    ...row,
+    value: (row.value ?? null) as FlagValue | null,
+    rules: (row.rules ?? []) as TargetingRule[],
+    rollout: (row.rollout ?? null) as Rollout | null,
+  };
 }
 
 function snapshot(override: TenantFeatureOverride | null): FeatureSnapshot | null {
@@ -78,7 +83,8 @@ function snapshot(override: TenantFeatureOverride | null): FeatureSnapshot | nul
   return value === null && rules.length === 0 && rollout === null ? { enabled, origin } : { enabled, origin, value, rules, rollout };
 }
 
-const json = (value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+const json = (value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull =>
+  value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 
 /** Per-tenant feature state and its change log, in the tenant's own data. Every method names its tenant. */
 @Injectable()
@@ -86,7 +92,9 @@ export class TenantFeaturesRepository {
   constructor(private readonly data: TenantDataService) {}
 
   async list(tenant: Tenant): Promise<TenantFeatureOverride[]> {
-    return (await this.data.read(tenant, (db) => db.tenantFeature.findMany({ where: { tenantId: tenant.id }, select: FIELDS }))).map(toOverride);
+    return (await this.data.read(tenant, (db) => db.tenantFeature.findMany({ where: { tenantId: tenant.id }, select: FIELDS }))).map(
+      toOverride,
+    );
   }
 
   /**
@@ -107,9 +115,13 @@ export class TenantFeaturesRepository {
   private async setOne(db: TenantDatabase, tenant: Tenant, item: FeatureWrite, actor: FeatureActor): Promise<SetResult> {
     const { key: featureKey, expected } = item;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const found = await db.tenantFeature.findUnique({ where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } }, select: FIELDS });
+      const found = await db.tenantFeature.findUnique({
+        where: { tenantId_featureKey: { tenantId: tenant.id, featureKey } },
+        select: FIELDS,
+      });
       const before = found ? toOverride(found) : null;
-      if (expected && (before?.updatedAt.getTime() ?? null) !== (expected.updatedAt?.getTime() ?? null)) throw preconditionFailed(featureKey);
+      if (expected && (before?.updatedAt.getTime() ?? null) !== (expected.updatedAt?.getTime() ?? null))
+        throw preconditionFailed(featureKey);
       const override = await this.compareAndSet(db, tenant, item, before);
       if (!override) {
         if (expected) throw preconditionFailed(featureKey);
@@ -127,7 +139,10 @@ export class TenantFeaturesRepository {
       });
       return { override, change: toChange(change) };
     }
-    throw new FeaturesError('FEATURE_WRITE_CONFLICT', `Feature "${featureKey}" kept changing under ${MAX_ATTEMPTS} attempts to set it; try again.`);
+    throw new FeaturesError(
+      'FEATURE_WRITE_CONFLICT',
+      `Feature "${featureKey}" kept changing under ${MAX_ATTEMPTS} attempts to set it; try again.`,
+    );
   }
 
   /** Changes after `afterId`, oldest first (the change stream's replay). */
@@ -165,7 +180,13 @@ export class TenantFeaturesRepository {
     before: TenantFeatureOverride | null,
   ): Promise<TenantFeatureOverride | undefined> {
     const featureKey = item.key;
-    const targeting = item.targeting ? { value: json(item.targeting.value), rules: item.targeting.rules as unknown as Prisma.InputJsonValue, rollout: json(item.targeting.rollout) } : {};
+    const targeting = item.targeting
+      ? {
+          value: json(item.targeting.value),
+          rules: item.targeting.rules as unknown as Prisma.InputJsonValue,
+          rollout: json(item.targeting.rollout),
+        }
+      : {};
     if (!before) {
       const created = await db.tenantFeature.createMany({
         data: [{ tenantId: tenant.id, featureKey, enabled: item.enabled, origin: 'override', ...targeting }],

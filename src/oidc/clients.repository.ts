@@ -73,7 +73,10 @@ export class ClientsRepository {
   }
 
   async updateSecretHash(clientId: string, secretHash: string): Promise<boolean> {
-    const { count } = await this.database.control.client.updateMany({ where: { id: clientId, secretHash: { not: null } }, data: { secretHash } });
+    const { count } = await this.database.control.client.updateMany({
+      where: { id: clientId, secretHash: { not: null } },
+      data: { secretHash },
+    });
     return count > 0;
   }
 

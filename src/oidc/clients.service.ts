@@ -87,7 +87,9 @@ export class ClientsService implements ClientRegistry {
       postLogoutRedirectUris,
     });
     await this.changes.publish({ topic: CLIENT_CHANGED, key: stored.clientId });
-    this.logger.log(`registered ${command.public ? 'public' : 'confidential'} client ${stored.clientId} (${tenant ? `tenant ${tenant.slug}` : 'platform'})`);
+    this.logger.log(
+      `registered ${command.public ? 'public' : 'confidential'} client ${stored.clientId} (${tenant ? `tenant ${tenant.slug}` : 'platform'})`,
+    );
     return { client: withoutSecretHash(stored), ...(clientSecret ? { clientSecret } : {}) };
   }
 
@@ -154,7 +156,10 @@ export class ClientsService implements ClientRegistry {
     const grants = [...new Set(command.grantTypes)];
     const unknown = grants.filter((grant) => !(GRANT_TYPES as readonly string[]).includes(grant));
     if (grants.length === 0 || unknown.length > 0) {
-      throw new OidcError('CLIENT_INVALID', `grant types must be among ${GRANT_TYPES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`);
+      throw new OidcError(
+        'CLIENT_INVALID',
+        `grant types must be among ${GRANT_TYPES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`,
+      );
     }
     const typed = grants as GrantType[];
     if (command.public && typed.includes('client_credentials')) {

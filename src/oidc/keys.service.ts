@@ -1,4 +1,12 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { calculateJwkThumbprint } from 'jose';
 import { ACCESS_TOKEN_ALGORITHM, VerificationKeys } from '../auth/issuer.port.js';

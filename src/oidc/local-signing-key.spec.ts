@@ -19,9 +19,13 @@ describe('LocalSigningKey', () => {
     const data = Buffer.from('data');
     const signature = await key.sign(data);
     expect(signature).toHaveLength(64);
-    const verifier = await webcrypto.subtle.importKey('jwk', publicKey.export({ format: 'jwk' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, [
-      'verify',
-    ]);
+    const verifier = await webcrypto.subtle.importKey(
+      'jwk',
+      publicKey.export({ format: 'jwk' }),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
     await expect(webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, verifier, signature, data)).resolves.toBe(true);
   });
 

@@ -46,7 +46,9 @@ export class LocalSigningKey extends ExternalSigningKey {
 
   override sign(data: Uint8Array): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      sign('sha256', data, { key: this.privateKey, dsaEncoding: 'ieee-p1363' }, (error, signature) => (error ? reject(error) : resolve(signature)));
+      sign('sha256', data, { key: this.privateKey, dsaEncoding: 'ieee-p1363' }, (error, signature) =>
+        error ? reject(error) : resolve(signature),
+      );
     });
   }
 }

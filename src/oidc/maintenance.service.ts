@@ -47,7 +47,8 @@ export class MaintenanceService implements OnApplicationShutdown {
       if (tokenPurgeIntervalSeconds > 0 && now - this.lastPurge >= tokenPurgeIntervalSeconds * 1000) {
         this.lastPurge = now;
         const removed = await this.purge();
-        if (removed.tokens + removed.keys > 0) this.logger.log(`scheduled purge: ${removed.tokens} expired record(s), ${removed.keys} retired key(s)`);
+        if (removed.tokens + removed.keys > 0)
+          this.logger.log(`scheduled purge: ${removed.tokens} expired record(s), ${removed.keys} retired key(s)`);
       }
     } catch (error) {
       this.logger.error(`maintenance failed: ${(error as Error).message}`);

@@ -14,13 +14,15 @@ export class OidcPayloadsRepository {
   /** Revokes every grant, token and code issued to these clients. */
   async deleteIssuedTo(clientIds: string[]): Promise<number> {
     if (clientIds.length === 0) return 0;
-    return this.database.control.$executeRaw`DELETE FROM "tenantry"."oidc_payloads" WHERE "payload"->>'clientId' = ANY(${clientIds}::text[])`;
+    return this.database.control
+      .$executeRaw`DELETE FROM "tenantry"."oidc_payloads" WHERE "payload"->>'clientId' = ANY(${clientIds}::text[])`;
   }
 
   /** Ends every session signed in through one of these clients (a session lists the clients it authorized). */
   async deleteSessionsOf(clientIds: string[]): Promise<number> {
     if (clientIds.length === 0) return 0;
-    return this.database.control.$executeRaw`DELETE FROM "tenantry"."oidc_payloads" WHERE "type" = 'Session' AND "payload"->'authorizations' ?| ${clientIds}::text[]`;
+    return this.database.control
+      .$executeRaw`DELETE FROM "tenantry"."oidc_payloads" WHERE "type" = 'Session' AND "payload"->'authorizations' ?| ${clientIds}::text[]`;
   }
 
   /** Whether a stored token of this kind is still there and unexpired (not revoked). */

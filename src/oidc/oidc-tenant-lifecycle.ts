@@ -40,6 +40,8 @@ export class OidcTenantLifecycle extends TenantLifecycleParticipant implements O
     // Records of user access tokens are gone with the rest: cached answers must go too.
     if (issued > 0) await this.changes.publish({ topic: GRANT_REVOKED, key: tenant.id });
     const removed = await this.clients.deleteForTenant(tenant.id);
-    this.logger.log(`tenant ${tenant.slug}: ${removed.length} client(s) removed, ${issued} grant/token record(s) and ${sessions} session(s) revoked`);
+    this.logger.log(
+      `tenant ${tenant.slug}: ${removed.length} client(s) removed, ${issued} grant/token record(s) and ${sessions} session(s) revoked`,
+    );
   }
 }

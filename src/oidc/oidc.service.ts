@@ -43,7 +43,8 @@ export function toProviderMetadata(client: StoredClient): AdapterPayload {
 export class OidcService {
   private readonly logger = new Logger(OidcService.name);
   private current: Provider | undefined;
-  private currentCallback: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  // Koa's callback answers every request itself, errors included; its promise only says when.
+  private currentCallback: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | undefined;
   private publishedKeys = '';
   private readonly limiter: TokenRateLimiter;
 
@@ -72,7 +73,7 @@ export class OidcService {
   readonly handle = (request: IncomingMessage, response: ServerResponse): void => {
     const callback = this.currentCallback;
     if (!callback) throw new Error('the authorization server is not started');
-    callback(request, response);
+    void callback(request, response);
   };
 
   async start(): Promise<Provider> {

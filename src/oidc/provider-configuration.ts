@@ -15,7 +15,6 @@ import {
 } from './pages/provider.pages.js';
 import { createPrismaAdapter, type ClientLookup } from './prisma-adapter.js';
 
-
 export interface AccountDirectory {
   findAccount(client: unknown, accountId: string): Promise<Account | undefined>;
   belongsToClientTenant(client: unknown, accountId: string): Promise<boolean>;
@@ -34,7 +33,9 @@ export interface ProviderOptions {
 }
 
 function requestedScopes(ctx: KoaContextWithOIDC): string[] {
-  return String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean);
+  return String(ctx.oidc.params?.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
 }
 
 /**
@@ -64,7 +65,10 @@ function resourceIndicators(server: ServerConfig, tokens: TokenConfig): NonNulla
     let info = descriptions.get(clientScope);
     if (!info) {
       info = {
-        scope: clientScope.split(' ').filter((scope) => isApiScope(scope)).join(' '),
+        scope: clientScope
+          .split(' ')
+          .filter((scope) => isApiScope(scope))
+          .join(' '),
         audience: server.apiAudience,
         accessTokenTTL: tokens.accessTokenTtlSeconds,
         accessTokenFormat: 'jwt',

@@ -36,7 +36,12 @@ async function readBody(request: NodeJS.ReadableStream): Promise<string> {
 export function resolveUserTokens(resolve: UserTokenResolver) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>): Promise<void> => {
     // Checked on every provider request: the token endpoint leaves at the prefix test.
-    if (ctx.method !== 'POST' || !ctx.path.startsWith(TOKEN_PATH_PREFIX) || !PATHS.has(ctx.path) || !ctx.is('application/x-www-form-urlencoded')) {
+    if (
+      ctx.method !== 'POST' ||
+      !ctx.path.startsWith(TOKEN_PATH_PREFIX) ||
+      !PATHS.has(ctx.path) ||
+      !ctx.is('application/x-www-form-urlencoded')
+    ) {
       await next();
       return;
     }

@@ -28,7 +28,12 @@ export class TokenLivenessService implements TokenLiveness {
     caches: Caches,
   ) {
     // A revoked grant names no jti: every cached answer may be one of its tokens.
-    this.live = caches.create<string, boolean>({ name: 'token-liveness', capacity: CAPACITY, ttlMs: TTL_MS, invalidatedBy: { [ACCESS_TOKEN_REVOKED]: 'key', [GRANT_REVOKED]: 'all' } });
+    this.live = caches.create<string, boolean>({
+      name: 'token-liveness',
+      capacity: CAPACITY,
+      ttlMs: TTL_MS,
+      invalidatedBy: { [ACCESS_TOKEN_REVOKED]: 'key', [GRANT_REVOKED]: 'all' },
+    });
   }
 
   isLive(token: { tokenId: string; clientId: string; subject: string }): Promise<boolean> | boolean {

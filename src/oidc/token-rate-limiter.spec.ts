@@ -24,7 +24,10 @@ describe(TokenRateLimiter.name, () => {
   });
 
   it('counts a client id that does not decode against the address instead of throwing', () => {
-    const malformed = { headers: { authorization: `Basic ${Buffer.from('%zz:%zz').toString('base64')}` }, socket: { remoteAddress: '10.0.0.2' } };
+    const malformed = {
+      headers: { authorization: `Basic ${Buffer.from('%zz:%zz').toString('base64')}` },
+      socket: { remoteAddress: '10.0.0.2' },
+    };
     expect(TokenRateLimiter.callerOf(malformed as never)).toBe('address:10.0.0.2');
   });
 });

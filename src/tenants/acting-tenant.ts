@@ -44,7 +44,9 @@ export function ActsOnTenant(source: TenantSource = 'path'): MethodDecorator {
   return applyDecorators(
     SetMetadata(TENANT_SOURCE, source),
     UseGuards(ActingTenantGuard),
-    ApiNotFoundResponse({ description: source === 'path' ? 'No such tenant, or not one this token may see' : 'The token’s tenant no longer exists' }),
+    ApiNotFoundResponse({
+      description: source === 'path' ? 'No such tenant, or not one this token may see' : 'The token’s tenant no longer exists',
+    }),
   );
 }
 

@@ -78,7 +78,8 @@ export async function migrateTenantSchemas(
 ): Promise<TenantSchemasSummary> {
   const started = performance.now();
   const summary: TenantSchemasSummary = { total: schemas.length, done: 0, skipped: 0, failed: 0, failures: [], durationMs: 0 };
-  const report = (): void => options.onProgress?.({ total: summary.total, done: summary.done, skipped: summary.skipped, failed: summary.failed });
+  const report = (): void =>
+    options.onProgress?.({ total: summary.total, done: summary.done, skipped: summary.skipped, failed: summary.failed });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < schemas.length) {

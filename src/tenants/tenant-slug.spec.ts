@@ -5,12 +5,9 @@ describe('tenant slugs', () => {
     expect(isValidTenantSlug(slug)).toBe(true);
   });
 
-  it.each(['', 'Acme', '-acme', 'acme-', 'ac_me', 'acme corp', 'x'.repeat(41), 'acme"; drop schema x', 'ümlaut'])(
-    'refuses %j',
-    (slug) => {
-      expect(isValidTenantSlug(slug)).toBe(false);
-    },
-  );
+  it.each(['', 'Acme', '-acme', 'acme-', 'ac_me', 'acme corp', 'x'.repeat(41), 'acme"; drop schema x', 'ümlaut'])('refuses %j', (slug) => {
+    expect(isValidTenantSlug(slug)).toBe(false);
+  });
 
   it('builds the schema name from the slug', () => {
     expect(tenantSchemaName('acme-corp')).toBe('tenant_acme_corp');

@@ -45,7 +45,11 @@ export class TenantStorageRepository {
    * is taken (checked under the slug's lock, so two concurrent creations of
    * one slug cannot both win).
    */
-  async create(tenant: NewTenant, migrations: Migration[], announce: (creation: TenantCreation) => Promise<void>): Promise<Tenant | undefined> {
+  async create(
+    tenant: NewTenant,
+    migrations: Migration[],
+    announce: (creation: TenantCreation) => Promise<void>,
+  ): Promise<Tenant | undefined> {
     return this.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`tenantry:tenant:${tenant.slug}`]);
       const existing = await client.query(`SELECT 1 FROM ${control}."tenants" WHERE "slug" = $1`, [tenant.slug]);
@@ -64,14 +68,20 @@ export class TenantStorageRepository {
         );
       }
       const created: Tenant = { ...tenant, status: 'active', retiredSchema: null, createdAt: rows[0]!.created_at };
-      await announce({ tenant: created, schema: quoteSchema(tenant.schemaName), query: (sql, parameters) => client.query(sql, parameters) });
+      await announce({
+        tenant: created,
+        schema: quoteSchema(tenant.schemaName),
+        query: (sql, parameters) => client.query(sql, parameters),
+      });
       return created;
     });
   }
 
   /** Creates (or brings up to date) the schema an isolated tenant is about to move into. */
   async prepareIsolatedSchema(schemaName: string, migrations: Migration[]): Promise<void> {
-    await this.database.pool.query(`INSERT INTO ${control}."tenant_schemas" ("schema_name") VALUES ($1) ON CONFLICT DO NOTHING`, [schemaName]);
+    await this.database.pool.query(`INSERT INTO ${control}."tenant_schemas" ("schema_name") VALUES ($1) ON CONFLICT DO NOTHING`, [
+      schemaName,
+    ]);
     await migrateTenantSchema(this.database.pool, schemaName, migrations);
   }
 
@@ -164,7 +174,10 @@ export class TenantStorageRepository {
   private async advanceSequences(client: PoolClient, schemaName: string, table: TenantTable): Promise<void> {
     const qualified = `${quoteSchema(schemaName)}.${quoteIdentifier(table.name)}`;
     for (const column of table.columns) {
-      const { rows } = await client.query<{ sequence: string | null }>('SELECT pg_get_serial_sequence($1, $2) AS sequence', [qualified, column]);
+      const { rows } = await client.query<{ sequence: string | null }>('SELECT pg_get_serial_sequence($1, $2) AS sequence', [
+        qualified,
+        column,
+      ]);
       const sequence = rows[0]?.sequence;
       if (!sequence) continue;
       await client.query(
@@ -181,7 +194,10 @@ export class TenantStorageRepository {
     );
     const versions = new Map(rows.map((row) => [row.schema_name, row.migration]));
     if (versions.get(source) !== versions.get(target) || !versions.get(target)) {
-      throw new TenantsError('TENANT_SCHEMAS_DIFFER', `Schemas ${source} and ${target} are not at the same migration; run \`cli migrate\` first.`);
+      throw new TenantsError(
+        'TENANT_SCHEMAS_DIFFER',
+        `Schemas ${source} and ${target} are not at the same migration; run \`cli migrate\` first.`,
+      );
     }
   }
 

@@ -73,9 +73,19 @@ export class TenantsService {
     private readonly lifecycle: TenantLifecycle,
     caches: Caches,
   ) {
-    this.byId = caches.create<string, Tenant | null>({ name: 'tenants', capacity: CACHE_CAPACITY, ttlMs: CACHE_TTL_MS, invalidatedBy: { [TENANT_CHANGED]: 'key' } });
+    this.byId = caches.create<string, Tenant | null>({
+      name: 'tenants',
+      capacity: CACHE_CAPACITY,
+      ttlMs: CACHE_TTL_MS,
+      invalidatedBy: { [TENANT_CHANGED]: 'key' },
+    });
     // A slug names another id once its tenant is deleted and the slug reused: both publish the change.
-    this.idsBySlug = caches.create<string, string | null>({ name: 'tenant-slugs', capacity: CACHE_CAPACITY, ttlMs: CACHE_TTL_MS, invalidatedBy: { [TENANT_CHANGED]: 'all' } });
+    this.idsBySlug = caches.create<string, string | null>({
+      name: 'tenant-slugs',
+      capacity: CACHE_CAPACITY,
+      ttlMs: CACHE_TTL_MS,
+      invalidatedBy: { [TENANT_CHANGED]: 'all' },
+    });
   }
 
   async create(command: CreateTenantCommand): Promise<Tenant> {

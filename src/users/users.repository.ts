@@ -40,7 +40,9 @@ export class UsersRepository {
   }
 
   list(tenant: Tenant): Promise<User[]> {
-    return this.data.read(tenant, (db) => db.user.findMany({ where: { tenantId: tenant.id }, select: PUBLIC_FIELDS, orderBy: { email: 'asc' } }));
+    return this.data.read(tenant, (db) =>
+      db.user.findMany({ where: { tenantId: tenant.id }, select: PUBLIC_FIELDS, orderBy: { email: 'asc' } }),
+    );
   }
 
   async delete(tenant: Tenant, id: string): Promise<boolean> {

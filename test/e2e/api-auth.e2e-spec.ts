@@ -19,7 +19,9 @@ describe('API access tokens and tenant isolation', () => {
   async function activePrivateJwk(): Promise<JWK & { kid: string }> {
     const rows = await testApp.app.get(KeysRepository).findSigningKeysRetiredAfter(new Date());
     const active = rows.find((row) => row.retiredAt === null)!;
-    return JSON.parse(new SecretBox(testApp.config.security.secretKey, 'signing-key').open(active.privateJwkEncrypted)) as JWK & { kid: string };
+    return JSON.parse(new SecretBox(testApp.config.security.secretKey, 'signing-key').open(active.privateJwkEncrypted)) as JWK & {
+      kid: string;
+    };
   }
 
   async function sign(claims: JWTPayload, header: Record<string, unknown> = {}, key?: SigningKey): Promise<string> {
@@ -77,7 +79,9 @@ describe('API access tokens and tenant isolation', () => {
     });
 
     it('accepts a token it signed itself (the crafting below is sound)', async () => {
-      await api(testApp, await sign({})).get('/api/v1/tenants').expect(200);
+      await api(testApp, await sign({}))
+        .get('/api/v1/tenants')
+        .expect(200);
     });
 
     it('refuses an expired token', async () => {
@@ -159,7 +163,11 @@ describe('API access tokens and tenant isolation', () => {
     });
 
     it('cannot change another tenant’s flags, and the attempt leaves them unchanged', async () => {
-      expectProblem(await api(testApp, acme.token).put('/api/v1/tenants/globex/features/beta', { enabled: false }), 404, 'TENANT_NOT_FOUND');
+      expectProblem(
+        await api(testApp, acme.token).put('/api/v1/tenants/globex/features/beta', { enabled: false }),
+        404,
+        'TENANT_NOT_FOUND',
+      );
       const globexView = await api(testApp, globex.token).get('/api/v1/me/features').expect(200);
       expect(globexView.body).toEqual({ tenant: 'globex', items: [expect.objectContaining({ key: 'beta', enabled: true })] });
     });

@@ -44,13 +44,29 @@ describe('operator CLI', () => {
 
   it('registers a platform client whose secret works once shown and is stored only hashed', async () => {
     const created = json(
-      await cli('clients:create', '--name', 'admin', '--grant', 'client_credentials', '--scope', 'features:read features:write tenants:read tenants:write', '--json'),
+      await cli(
+        'clients:create',
+        '--name',
+        'admin',
+        '--grant',
+        'client_credentials',
+        '--scope',
+        'features:read features:write tenants:read tenants:write',
+        '--json',
+      ),
     );
-    expect(created).toMatchObject({ name: 'admin', type: 'confidential', tenant: null, scopes: ['features:read', 'features:write', 'tenants:read', 'tenants:write'] });
+    expect(created).toMatchObject({
+      name: 'admin',
+      type: 'confidential',
+      tenant: null,
+      scopes: ['features:read', 'features:write', 'tenants:read', 'tenants:write'],
+    });
     const clientSecret = created.clientSecret as string;
     expect(clientSecret).toMatch(/^tsec_/);
 
-    const { rows } = await testApp.app.get(DatabaseService).pool.query('SELECT secret_hash FROM tenantry.clients WHERE id = $1', [created.clientId]);
+    const { rows } = await testApp.app
+      .get(DatabaseService)
+      .pool.query('SELECT secret_hash FROM tenantry.clients WHERE id = $1', [created.clientId]);
     expect(rows[0].secret_hash).toMatch(/^sha256\$/);
     expect(rows[0].secret_hash).not.toContain(clientSecret.slice(5));
 
@@ -63,19 +79,43 @@ describe('operator CLI', () => {
   });
 
   it('creates and lists tenants, and registers a tenant client', async () => {
-    expect(json(await cli('tenants:create', 'initech', '--name', 'Initech', '--json'))).toMatchObject({ slug: 'initech', placement: 'isolated' });
+    expect(json(await cli('tenants:create', 'initech', '--name', 'Initech', '--json'))).toMatchObject({
+      slug: 'initech',
+      placement: 'isolated',
+    });
     const listed = json(await cli('tenants:list', '--json'));
     expect(listed.tenants).toEqual([expect.objectContaining({ slug: 'initech', name: 'Initech', status: 'active' })]);
-    const client = json(await cli('clients:create', '--name', 'initech app', '--tenant', 'initech', '--grant', 'client_credentials', '--scope', 'features:read', '--json'));
+    const client = json(
+      await cli(
+        'clients:create',
+        '--name',
+        'initech app',
+        '--tenant',
+        'initech',
+        '--grant',
+        'client_credentials',
+        '--scope',
+        'features:read',
+        '--json',
+      ),
+    );
     expect(client.tenant).toBe('initech');
     expect(json(await cli('clients:list', '--tenant', 'initech', '--json')).clients).toHaveLength(1);
   });
 
   it('runs a pooled tenant through its lifecycle: create, filter, suspend, resume, delete', async () => {
-    expect(json(await cli('tenants:create', 'hooli', '--placement', 'pooled', '--json'))).toMatchObject({ slug: 'hooli', placement: 'pooled', status: 'active' });
-    expect(json(await cli('tenants:list', '--placement', 'pooled', '--json')).tenants).toEqual([expect.objectContaining({ slug: 'hooli' })]);
+    expect(json(await cli('tenants:create', 'hooli', '--placement', 'pooled', '--json'))).toMatchObject({
+      slug: 'hooli',
+      placement: 'pooled',
+      status: 'active',
+    });
+    expect(json(await cli('tenants:list', '--placement', 'pooled', '--json')).tenants).toEqual([
+      expect.objectContaining({ slug: 'hooli' }),
+    ]);
     expect(json(await cli('tenants:suspend', 'hooli', '--json'))).toMatchObject({ status: 'suspended' });
-    expect(json(await cli('tenants:list', '--status', 'suspended', '--json')).tenants).toEqual([expect.objectContaining({ slug: 'hooli' })]);
+    expect(json(await cli('tenants:list', '--status', 'suspended', '--json')).tenants).toEqual([
+      expect.objectContaining({ slug: 'hooli' }),
+    ]);
     expect(json(await cli('tenants:resume', 'hooli', '--json'))).toMatchObject({ status: 'active' });
     expect(json(await cli('tenants:delete', 'hooli', '--json'))).toEqual({ slug: 'hooli', deleted: true });
     expect((await cli('tenants:delete', 'hooli')).code).toBe(1);
@@ -92,7 +132,17 @@ describe('operator CLI', () => {
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toMatch(/already exists/);
 
-    const tenantsScope = await cli('clients:create', '--name', 'x', '--tenant', 'initech', '--grant', 'client_credentials', '--scope', 'tenants:read');
+    const tenantsScope = await cli(
+      'clients:create',
+      '--name',
+      'x',
+      '--tenant',
+      'initech',
+      '--grant',
+      'client_credentials',
+      '--scope',
+      'tenants:read',
+    );
     expect(tenantsScope.code).toBe(1);
     expect(tenantsScope.stderr).toMatch(/platform clients only/);
 
@@ -109,7 +159,9 @@ describe('operator CLI', () => {
   });
 
   it('deletes a client, after which it can no longer get tokens', async () => {
-    const created = json(await cli('clients:create', '--name', 'temp', '--grant', 'client_credentials', '--scope', 'features:read', '--json'));
+    const created = json(
+      await cli('clients:create', '--name', 'temp', '--grant', 'client_credentials', '--scope', 'features:read', '--json'),
+    );
     expect(json(await cli('clients:delete', created.clientId as string, '--json'))).toEqual({ deleted: created.clientId });
     const configuration = await discoverClient(testApp, created.clientId as string, created.clientSecret as string);
     const failure = await oauth.clientCredentialsGrant(configuration, { scope: 'features:read' }).then(
@@ -129,7 +181,10 @@ describe('operator CLI', () => {
   });
 
   it('rotates the signing key: running instances sign with the new one and keep publishing the old one', async () => {
-    const jwks = async () => ((await fetch(`${testApp.baseUrl}/oidc/jwks`).then((response) => response.json())) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    const jwks = async () =>
+      ((await fetch(`${testApp.baseUrl}/oidc/jwks`).then((response) => response.json())) as { keys: { kid: string }[] }).keys.map(
+        (key) => key.kid,
+      );
     const [oldKid] = await jwks();
     const rotated = json(await cli('keys:rotate', '--json'));
     expect(rotated).toMatchObject({ retired: 1 });
@@ -137,11 +192,17 @@ describe('operator CLI', () => {
     await testApp.app.get(OidcService).refreshKeys();
     expect(await jwks()).toEqual([rotated.kid, oldKid]);
 
-    const created = json(await cli('clients:create', '--name', 'after rotation', '--grant', 'client_credentials', '--scope', 'features:read', '--json'));
+    const created = json(
+      await cli('clients:create', '--name', 'after rotation', '--grant', 'client_credentials', '--scope', 'features:read', '--json'),
+    );
     const configuration = await discoverClient(testApp, created.clientId as string, created.clientSecret as string);
     const { access_token: token } = await oauth.clientCredentialsGrant(configuration, { scope: 'features:read' });
     expect(decodeProtectedHeader(token).kid).toBe(rotated.kid);
-    expect(json(await cli('tokens:purge', '--json'))).toEqual({ removed: expect.any(Number), keysRemoved: 0, throttlesRemoved: expect.any(Number) });
+    expect(json(await cli('tokens:purge', '--json'))).toEqual({
+      removed: expect.any(Number),
+      keysRemoved: 0,
+      throttlesRemoved: expect.any(Number),
+    });
   });
 
   describe('features', () => {
@@ -168,12 +229,17 @@ describe('operator CLI', () => {
         defaultValue: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
-      expect(json(await cli('features:create', 'theme', '--type', 'string', '--default-value', 'blue', '--default-on', '--json'))).toMatchObject({
+      expect(
+        json(await cli('features:create', 'theme', '--type', 'string', '--default-value', 'blue', '--default-on', '--json')),
+      ).toMatchObject({
         type: 'string',
         defaultEnabled: true,
         defaultValue: 'blue',
       });
-      expect(json(await cli('features:create', 'limit', '--type', 'number', '--default-value', '10', '--json'))).toMatchObject({ type: 'number', defaultValue: 10 });
+      expect(json(await cli('features:create', 'limit', '--type', 'number', '--default-value', '10', '--json'))).toMatchObject({
+        type: 'number',
+        defaultValue: 10,
+      });
       expect(json(await cli('features:create', 'layout', '--type', 'object', '--default-value', '{"columns":2}', '--json'))).toMatchObject({
         type: 'object',
         defaultValue: { columns: 2 },
@@ -199,9 +265,18 @@ describe('operator CLI', () => {
         source: 'tenant',
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
-      expect(json(await cli('features:set', 'umbrella', 'limit', '--on', '--value', '25', '--json'))).toMatchObject({ enabled: true, value: 25 });
-      expect(json(await cli('features:set', 'umbrella', 'layout', '--on', '--value', '{"columns":3}', '--json'))).toMatchObject({ value: { columns: 3 } });
-      expect(json(await cli('features:set', 'umbrella', 'theme', '--off', '--json'))).toMatchObject({ enabled: false, value: 'blue', source: 'tenant' });
+      expect(json(await cli('features:set', 'umbrella', 'limit', '--on', '--value', '25', '--json'))).toMatchObject({
+        enabled: true,
+        value: 25,
+      });
+      expect(json(await cli('features:set', 'umbrella', 'layout', '--on', '--value', '{"columns":3}', '--json'))).toMatchObject({
+        value: { columns: 3 },
+      });
+      expect(json(await cli('features:set', 'umbrella', 'theme', '--off', '--json'))).toMatchObject({
+        enabled: false,
+        value: 'blue',
+        source: 'tenant',
+      });
 
       const tenantFlags = json(await cli('features:list', '--tenant', 'umbrella', '--json'));
       expect(tenantFlags).toEqual((await api(testApp, adminToken).get('/api/v1/tenants/umbrella/features').expect(200)).body);
@@ -226,7 +301,9 @@ describe('operator CLI', () => {
       const firstPage = json(await cli('features:changes', 'umbrella', '--limit', '3', '--json'));
       expect((firstPage.items as unknown[]).length).toBe(3);
       expect(firstPage.nextCursor).toEqual(expect.any(String));
-      const secondPage = json(await cli('features:changes', 'umbrella', '--limit', '3', '--cursor', firstPage.nextCursor as string, '--json'));
+      const secondPage = json(
+        await cli('features:changes', 'umbrella', '--limit', '3', '--cursor', firstPage.nextCursor as string, '--json'),
+      );
       expect(secondPage).toEqual({ tenant: 'umbrella', items: [items[3]], nextCursor: null });
 
       const text = await cli('features:changes', 'umbrella', '--limit', '1');
@@ -244,7 +321,9 @@ describe('operator CLI', () => {
         .expect(200);
       const changed = json(await cli('features:set', 'umbrella', 'theme', '--on', '--value', 'red', '--json'));
       expect(changed).toMatchObject({ enabled: true, value: 'red', ...targeting });
-      const [latest, byApi] = (json(await cli('features:changes', 'umbrella', '--limit', '2', '--json')).items as { actor: { clientId: string } }[]);
+      const [latest, byApi] = json(await cli('features:changes', 'umbrella', '--limit', '2', '--json')).items as {
+        actor: { clientId: string };
+      }[];
       expect(latest!.actor).toEqual(cliActor);
       expect(byApi!.actor.clientId).not.toBe('cli');
     });
@@ -253,8 +332,12 @@ describe('operator CLI', () => {
       const changesBefore = json(await cli('features:changes', 'umbrella', '--json'));
       const flagsBefore = json(await cli('features:list', '--tenant', 'umbrella', '--json'));
 
-      expect(failure(await cli('features:set', 'umbrella', 'no-such-flag', '--on', '--json'), 1)).toMatchObject({ code: 'FEATURE_NOT_FOUND' });
-      expect(failure(await cli('features:set', 'umbrella', 'no-such-flag', '--on', '--value', '1', '--json'), 1)).toMatchObject({ code: 'FEATURE_NOT_FOUND' });
+      expect(failure(await cli('features:set', 'umbrella', 'no-such-flag', '--on', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_NOT_FOUND',
+      });
+      expect(failure(await cli('features:set', 'umbrella', 'no-such-flag', '--on', '--value', '1', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_NOT_FOUND',
+      });
       expect(failure(await cli('features:set', 'nowhere', 'banner', '--on', '--json'), 1)).toMatchObject({ code: 'TENANT_NOT_FOUND' });
       expect(failure(await cli('features:changes', 'nowhere', '--json'), 1)).toMatchObject({ code: 'TENANT_NOT_FOUND' });
       expect(failure(await cli('features:list', '--tenant', 'nowhere', '--json'), 1)).toMatchObject({ code: 'TENANT_NOT_FOUND' });
@@ -262,12 +345,20 @@ describe('operator CLI', () => {
         code: 'FEATURE_INVALID',
         error: 'value must be of type number.',
       });
-      expect(failure(await cli('features:set', 'umbrella', 'layout', '--on', '--value', '[1, 2]', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
-      expect(failure(await cli('features:set', 'umbrella', 'banner', '--on', '--value', 'true', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
-      expect(failure(await cli('features:changes', 'umbrella', '--cursor', 'abc', '--json'), 1)).toMatchObject({ code: 'FEATURE_QUERY_INVALID' });
+      expect(failure(await cli('features:set', 'umbrella', 'layout', '--on', '--value', '[1, 2]', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_INVALID',
+      });
+      expect(failure(await cli('features:set', 'umbrella', 'banner', '--on', '--value', 'true', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_INVALID',
+      });
+      expect(failure(await cli('features:changes', 'umbrella', '--cursor', 'abc', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_QUERY_INVALID',
+      });
 
       expect(failure(await cli('features:set', 'umbrella', 'banner', '--json'), 2).error).toMatch(/exactly one of --on or --off/);
-      expect(failure(await cli('features:set', 'umbrella', 'banner', '--on', '--off', '--json'), 2).error).toMatch(/exactly one of --on or --off/);
+      expect(failure(await cli('features:set', 'umbrella', 'banner', '--on', '--off', '--json'), 2).error).toMatch(
+        /exactly one of --on or --off/,
+      );
       expect(failure(await cli('features:set', 'umbrella', '--on', '--json'), 2).error).toMatch(/missing <key>/);
       expect(failure(await cli('features:changes', 'umbrella', '--limit', '0', '--json'), 2).error).toMatch(/--limit must be/);
       expect(failure(await cli('features:changes', 'umbrella', '--limit', '501', '--json'), 2).error).toMatch(/--limit must be/);
@@ -289,8 +380,15 @@ describe('operator CLI', () => {
       expect(failure(await cli('features:create', 'colour', '--type', 'color', '--json'), 2).error).toMatch(/--type must be one of/);
       expect(failure(await cli('features:create', 'banner', '--json'), 1)).toMatchObject({ code: 'FEATURE_KEY_TAKEN' });
       expect(failure(await cli('features:create', 'ratio', '--type', 'number', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
-      expect(failure(await cli('features:create', 'ratio', '--type', 'number', '--default-value', 'half', '--json'), 1)).toMatchObject({ code: 'FEATURE_INVALID' });
-      expect((json(await cli('features:list', '--json')).items as { key: string }[]).map((feature) => feature.key)).toEqual(['banner', 'layout', 'limit', 'theme']);
+      expect(failure(await cli('features:create', 'ratio', '--type', 'number', '--default-value', 'half', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_INVALID',
+      });
+      expect((json(await cli('features:list', '--json')).items as { key: string }[]).map((feature) => feature.key)).toEqual([
+        'banner',
+        'layout',
+        'limit',
+        'theme',
+      ]);
     });
   });
 });

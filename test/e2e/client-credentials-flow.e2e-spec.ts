@@ -18,7 +18,11 @@ describe('client credentials → tenant → feature → toggle', () => {
   });
 
   it('advertises the issuer, the token endpoint and the JWKS in discovery', async () => {
-    const { client, clientSecret } = await clients.create({ name: 'discovery', grantTypes: ['client_credentials'], scopes: ['features:read'] });
+    const { client, clientSecret } = await clients.create({
+      name: 'discovery',
+      grantTypes: ['client_credentials'],
+      scopes: ['features:read'],
+    });
     const configuration = await discoverClient(testApp, client.clientId, clientSecret!);
     const metadata = configuration.serverMetadata();
     expect(metadata.issuer).toBe(`${testApp.baseUrl}/oidc`);
@@ -67,7 +71,10 @@ describe('client credentials → tenant → feature → toggle', () => {
     expect(toggled.body).toMatchObject({ key: 'new-dashboard', enabled: true, source: 'tenant' });
 
     const after = await api(testApp, token).get('/api/v1/tenants/acme/features');
-    expect(after.body).toEqual({ tenant: 'acme', items: [expect.objectContaining({ key: 'new-dashboard', enabled: true, source: 'tenant' })] });
+    expect(after.body).toEqual({
+      tenant: 'acme',
+      items: [expect.objectContaining({ key: 'new-dashboard', enabled: true, source: 'tenant' })],
+    });
     const single = await api(testApp, token).get('/api/v1/tenants/acme/features/new-dashboard');
     expect(single.body).toMatchObject({ enabled: true });
 
@@ -94,7 +101,11 @@ describe('client credentials → tenant → feature → toggle', () => {
   });
 
   it('refuses a scope the client was not registered with (invalid_scope)', async () => {
-    const { client, clientSecret } = await clients.create({ name: 'reader', grantTypes: ['client_credentials'], scopes: ['features:read'] });
+    const { client, clientSecret } = await clients.create({
+      name: 'reader',
+      grantTypes: ['client_credentials'],
+      scopes: ['features:read'],
+    });
     const configuration = await discoverClient(testApp, client.clientId, clientSecret!);
     await expect(oauth.clientCredentialsGrant(configuration, { scope: 'features:read features:write' })).rejects.toMatchObject({
       error: 'invalid_scope',

@@ -50,7 +50,10 @@ describe('feature changes: audit trail, optimistic concurrency, live stream', ()
       const read = await api(first, admin.token).get('/api/v1/tenants/acme/features/beta').expect(200);
       const version = read.headers.etag as string;
       expect(version).toMatch(/^"v\d+"$/);
-      const changed = await api(first, admin.token).put('/api/v1/tenants/acme/features/beta', { enabled: true }).set('If-Match', version).expect(200);
+      const changed = await api(first, admin.token)
+        .put('/api/v1/tenants/acme/features/beta', { enabled: true })
+        .set('If-Match', version)
+        .expect(200);
       expect(changed.headers.etag).not.toBe(version);
 
       const stale = await api(first, admin.token).put('/api/v1/tenants/acme/features/beta', { enabled: false }).set('If-Match', version);
@@ -71,11 +74,22 @@ describe('feature changes: audit trail, optimistic concurrency, live stream', ()
 
     it('sets several flags in one transaction: all, or none when one is unknown', async () => {
       const set = await api(first, admin.token)
-        .put('/api/v1/tenants/acme/features', { features: [{ key: 'gamma', enabled: true }, { key: 'delta', enabled: true }] })
+        .put('/api/v1/tenants/acme/features', {
+          features: [
+            { key: 'gamma', enabled: true },
+            { key: 'delta', enabled: true },
+          ],
+        })
         .expect(200);
-      expect(set.body.items.map((item: { key: string; enabled: boolean }) => [item.key, item.enabled])).toEqual([['gamma', true], ['delta', true]]);
+      expect(set.body.items.map((item: { key: string; enabled: boolean }) => [item.key, item.enabled])).toEqual([
+        ['gamma', true],
+        ['delta', true],
+      ]);
       const refused = await api(first, admin.token).put('/api/v1/tenants/acme/features', {
-        features: [{ key: 'delta', enabled: false }, { key: 'no-such-flag', enabled: true }],
+        features: [
+          { key: 'delta', enabled: false },
+          { key: 'no-such-flag', enabled: true },
+        ],
       });
       expectProblem(refused, 404, 'FEATURE_NOT_FOUND');
       expect((await api(first, admin.token).get('/api/v1/tenants/acme/features/delta').expect(200)).body.enabled).toBe(true);
@@ -96,7 +110,9 @@ describe('feature changes: audit trail, optimistic concurrency, live stream', ()
       });
       expect(Date.parse(page.body.items[0].changedAt)).toBeGreaterThan(Date.now() - 60_000);
       expect(page.body.nextCursor).toBe(page.body.items[1].id);
-      const next = await api(first, admin.token).get(`/api/v1/tenants/acme/feature-changes?limit=2&cursor=${page.body.nextCursor}`).expect(200);
+      const next = await api(first, admin.token)
+        .get(`/api/v1/tenants/acme/feature-changes?limit=2&cursor=${page.body.nextCursor}`)
+        .expect(200);
       expect(BigInt(next.body.items[0].id)).toBeLessThan(BigInt(page.body.items[1].id));
       const own = await api(first, tenantClient.token).get('/api/v1/tenants/acme/feature-changes').expect(200);
       expect(own.body.items.length).toBeGreaterThanOrEqual(4);
@@ -144,7 +160,10 @@ describe('feature changes: audit trail, optimistic concurrency, live stream', ()
 
       const resumed = await open(first, '/api/v1/tenants/acme/feature-events', admin.token, seen.id);
       const missed = [await resumed.next(), await resumed.next()];
-      expect(missed.map((event) => [event.data.key, event.data.enabled])).toEqual([['gamma', true], ['delta', true]]);
+      expect(missed.map((event) => [event.data.key, event.data.enabled])).toEqual([
+        ['gamma', true],
+        ['delta', true],
+      ]);
       expect(BigInt(missed[0]!.id!)).toBeGreaterThan(BigInt(seen.id!));
       expect(BigInt(missed[1]!.id!)).toBeGreaterThan(BigInt(missed[0]!.id!));
     });
@@ -158,7 +177,10 @@ describe('feature changes: audit trail, optimistic concurrency, live stream', ()
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE tenants_pooled.feature_changes IN ACCESS EXCLUSIVE MODE');
         const controller = new AbortController();
-        const opening = fetch(`${first.url}/api/v1/me/feature-events`, { headers: { authorization: `Bearer ${tenantClient.token}` }, signal: controller.signal });
+        const opening = fetch(`${first.url}/api/v1/me/feature-events`, {
+          headers: { authorization: `Bearer ${tenantClient.token}` },
+          signal: controller.signal,
+        });
         opening.catch(() => undefined);
         await until(() => events.pendingSubscriptions === 1);
         controller.abort();

@@ -36,7 +36,12 @@ describe('client and user management', () => {
       const created = await api(testApp, admin.token)
         .post('/api/v1/clients', { name: 'acme backend', tenant: 'acme', grantTypes: ['client_credentials'], scopes: ['features:read'] })
         .expect(201);
-      expect(created.body).toMatchObject({ name: 'acme backend', tenant: 'acme', type: 'confidential', clientSecret: expect.stringMatching(/^tsec_/) });
+      expect(created.body).toMatchObject({
+        name: 'acme backend',
+        tenant: 'acme',
+        type: 'confidential',
+        clientSecret: expect.stringMatching(/^tsec_/),
+      });
       const listed = await api(testApp, admin.token).get('/api/v1/clients?tenant=acme').expect(200);
       expect(listed.body.items).toEqual([expect.objectContaining({ clientId: created.body.clientId })]);
       expect(JSON.stringify(listed.body)).not.toContain(created.body.clientSecret);
@@ -46,7 +51,9 @@ describe('client and user management', () => {
     });
 
     it('rotates a secret: the old one stops working at once, the new one works', async () => {
-      const created = await api(testApp, admin.token).post('/api/v1/clients', { name: 'rotating', grantTypes: ['client_credentials'], scopes: ['features:read'] }).expect(201);
+      const created = await api(testApp, admin.token)
+        .post('/api/v1/clients', { name: 'rotating', grantTypes: ['client_credentials'], scopes: ['features:read'] })
+        .expect(201);
       await token(created.body.clientId, created.body.clientSecret);
       const rotated = await api(testApp, admin.token).post(`/api/v1/clients/${created.body.clientId}/secret`).expect(201);
       expect(rotated.body.clientSecret).not.toBe(created.body.clientSecret);
@@ -55,7 +62,9 @@ describe('client and user management', () => {
     });
 
     it('deletes a client: no new tokens, and tokens it already holds stop working', async () => {
-      const created = await api(testApp, admin.token).post('/api/v1/clients', { name: 'doomed', grantTypes: ['client_credentials'], scopes: ['features:read'] }).expect(201);
+      const created = await api(testApp, admin.token)
+        .post('/api/v1/clients', { name: 'doomed', grantTypes: ['client_credentials'], scopes: ['features:read'] })
+        .expect(201);
       const held = await token(created.body.clientId, created.body.clientSecret);
       await api(testApp, held).get('/api/v1/tenants/acme/features').expect(200);
       await api(testApp, admin.token).delete(`/api/v1/clients/${created.body.clientId}`).expect(204);
@@ -65,7 +74,12 @@ describe('client and user management', () => {
     });
 
     it('validates registrations', async () => {
-      const noRedirect = await api(testApp, admin.token).post('/api/v1/clients', { name: 'x', tenant: 'acme', grantTypes: ['authorization_code'], scopes: ['openid'] });
+      const noRedirect = await api(testApp, admin.token).post('/api/v1/clients', {
+        name: 'x',
+        tenant: 'acme',
+        grantTypes: ['authorization_code'],
+        scopes: ['openid'],
+      });
       expectProblem(noRedirect, 400, 'CLIENT_INVALID');
       const badGrant = await api(testApp, admin.token).post('/api/v1/clients', { name: 'x', grantTypes: ['password'], scopes: ['openid'] });
       expectProblem(badGrant, 400, 'VALIDATION_FAILED');
@@ -83,19 +97,37 @@ describe('client and user management', () => {
 
     it('is for platform clients only', async () => {
       const created = await api(testApp, admin.token)
-        .post('/api/v1/clients', { name: 'tenant app', tenant: 'acme', grantTypes: ['client_credentials'], scopes: ['features:read', 'features:write'] })
+        .post('/api/v1/clients', {
+          name: 'tenant app',
+          tenant: 'acme',
+          grantTypes: ['client_credentials'],
+          scopes: ['features:read', 'features:write'],
+        })
         .expect(201);
       const tenantToken = await token(created.body.clientId, created.body.clientSecret, 'features:read features:write');
       expectProblem(await api(testApp, tenantToken).get('/api/v1/clients'), 403);
-      expectProblem(await api(testApp, tenantToken).post('/api/v1/clients', { name: 'x', grantTypes: ['client_credentials'], scopes: ['tenants:write'] }), 403);
+      expectProblem(
+        await api(testApp, tenantToken).post('/api/v1/clients', {
+          name: 'x',
+          grantTypes: ['client_credentials'],
+          scopes: ['tenants:write'],
+        }),
+        403,
+      );
     });
   });
 
   describe('users API and CLI', () => {
     it('creates, lists and deletes a tenant’s users without ever returning a password hash', async () => {
-      const created = await api(testApp, admin.token).post('/api/v1/tenants/acme/users', { email: 'Ada@Acme.test', password: 'correct horse battery', name: 'Ada' }).expect(201);
+      const created = await api(testApp, admin.token)
+        .post('/api/v1/tenants/acme/users', { email: 'Ada@Acme.test', password: 'correct horse battery', name: 'Ada' })
+        .expect(201);
       expect(created.body).toMatchObject({ email: 'ada@acme.test', name: 'Ada', emailVerified: false });
-      expectProblem(await api(testApp, admin.token).post('/api/v1/tenants/acme/users', { email: 'ada@acme.test', password: 'another long one' }), 409, 'USER_EMAIL_TAKEN');
+      expectProblem(
+        await api(testApp, admin.token).post('/api/v1/tenants/acme/users', { email: 'ada@acme.test', password: 'another long one' }),
+        409,
+        'USER_EMAIL_TAKEN',
+      );
       const listed = await api(testApp, admin.token).get('/api/v1/tenants/acme/users').expect(200);
       expect(JSON.stringify(listed.body)).not.toMatch(/scrypt|password/i);
       await api(testApp, admin.token).delete(`/api/v1/tenants/acme/users/${created.body.id}`).expect(204);
@@ -103,9 +135,21 @@ describe('client and user management', () => {
     });
 
     it('refuses bad users', async () => {
-      expectProblem(await api(testApp, admin.token).post('/api/v1/tenants/acme/users', { email: 'not-an-email', password: 'long enough password' }), 400, 'VALIDATION_FAILED');
-      expectProblem(await api(testApp, admin.token).post('/api/v1/tenants/acme/users', { email: 'a@b.test', password: 'short' }), 400, 'VALIDATION_FAILED');
-      expectProblem(await api(testApp, admin.token).post('/api/v1/tenants/nobody/users', { email: 'a@b.test', password: 'long enough password' }), 404, 'TENANT_NOT_FOUND');
+      expectProblem(
+        await api(testApp, admin.token).post('/api/v1/tenants/acme/users', { email: 'not-an-email', password: 'long enough password' }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectProblem(
+        await api(testApp, admin.token).post('/api/v1/tenants/acme/users', { email: 'a@b.test', password: 'short' }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectProblem(
+        await api(testApp, admin.token).post('/api/v1/tenants/nobody/users', { email: 'a@b.test', password: 'long enough password' }),
+        404,
+        'TENANT_NOT_FOUND',
+      );
       expectProblem(await api(testApp, admin.token).delete('/api/v1/tenants/acme/users/not-a-uuid'), 400);
     });
 
@@ -120,7 +164,9 @@ describe('client and user management', () => {
       });
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
       expect(JSON.parse(stdout)).toMatchObject({ tenant: 'acme', email: 'cli@acme.test' });
-      const { rows } = await testApp.app.get(DatabaseService).pool.query("SELECT password_hash FROM tenant_acme.users WHERE email = 'cli@acme.test'");
+      const { rows } = await testApp.app
+        .get(DatabaseService)
+        .pool.query("SELECT password_hash FROM tenant_acme.users WHERE email = 'cli@acme.test'");
       expect(rows[0].password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
       expect(rows[0].password_hash).not.toContain('piped in password');
 

@@ -33,7 +33,9 @@ describe('migrations and tenant provisioning', () => {
   }
 
   it('records migrations in Prisma’s own history table', async () => {
-    const { rows } = await pool.query('SELECT migration_name, checksum, finished_at FROM tenantry._prisma_migrations ORDER BY migration_name');
+    const { rows } = await pool.query(
+      'SELECT migration_name, checksum, finished_at FROM tenantry._prisma_migrations ORDER BY migration_name',
+    );
     const control = loadMigrations(controlMigrationsDirectory);
     expect(rows.map((row) => row.migration_name)).toEqual(control.map((migration) => migration.name));
     expect(rows.map((row) => row.checksum)).toEqual(control.map((migration) => migration.checksum));
@@ -79,7 +81,11 @@ describe('migrations and tenant provisioning', () => {
     const storage = testApp.app.get(TenantStorageRepository);
     const failing: Migration[] = [{ name: '20991231000000_fails', sql: 'SELECT no_such_function();', checksum: 'e'.repeat(64) }];
     await expect(
-      storage.create({ id: crypto.randomUUID(), slug: 'half', name: 'half', placement: 'isolated', schemaName: 'tenant_half' }, failing, async () => {}),
+      storage.create(
+        { id: crypto.randomUUID(), slug: 'half', name: 'half', placement: 'isolated', schemaName: 'tenant_half' },
+        failing,
+        async () => {},
+      ),
     ).rejects.toThrow();
     expect(await repository.findBySlug('half')).toBeUndefined();
     expect(await schemaExists('tenant_half')).toBe(false);
@@ -107,7 +113,7 @@ describe('migrations and tenant provisioning', () => {
     );
     const summary = await testApp.app.get(TenantMigrationsService).migrateAll();
     expect(summary).toMatchObject({ total: 1, done: 1, skipped: 0, failed: 0, failures: [] });
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM tenant_summary_a._prisma_migrations");
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM tenant_summary_a._prisma_migrations');
     expect(rows[0].n).toBe(tenantMigrations.length);
     expect((await testApp.app.get(TenantMigrationsService).migrateAll()).total).toBe(0);
   });
@@ -115,7 +121,11 @@ describe('migrations and tenant provisioning', () => {
   describe('a new migration across every tenant schema', () => {
     const extra: Migration[] = [
       ...tenantMigrations,
-      { name: '20991231000000_notes', sql: 'CREATE TABLE "notes" ("tenant_id" UUID NOT NULL, "body" TEXT NOT NULL)', checksum: 'a'.repeat(64) },
+      {
+        name: '20991231000000_notes',
+        sql: 'CREATE TABLE "notes" ("tenant_id" UUID NOT NULL, "body" TEXT NOT NULL)',
+        checksum: 'a'.repeat(64),
+      },
     ];
 
     it('migrates every schema with bounded concurrency; one failure does not stop the others, and a rerun resumes', async () => {
@@ -147,7 +157,10 @@ describe('migrations and tenant provisioning', () => {
     });
 
     it('lets two runners work at once: each schema is migrated exactly once', async () => {
-      const more: Migration[] = [...extra, { name: '20991231000001_more', sql: 'ALTER TABLE "notes" ADD COLUMN "more" INT', checksum: 'b'.repeat(64) }];
+      const more: Migration[] = [
+        ...extra,
+        { name: '20991231000001_more', sql: 'ALTER TABLE "notes" ADD COLUMN "more" INT', checksum: 'b'.repeat(64) },
+      ];
       const behind = await schemasBehind(pool, more);
       const [one, two] = await Promise.all([
         migrateTenantSchemas(pool, behind, more, { concurrency: 2 }),
@@ -156,7 +169,9 @@ describe('migrations and tenant provisioning', () => {
       expect(one.failed + two.failed).toBe(0);
       expect(one.done + two.done).toBe(behind.length);
       expect(one.skipped + two.skipped).toBe(behind.length);
-      const { rows } = await pool.query("SELECT count(*)::int AS n FROM tenant_wide_a._prisma_migrations WHERE migration_name = '20991231000001_more'");
+      const { rows } = await pool.query(
+        "SELECT count(*)::int AS n FROM tenant_wide_a._prisma_migrations WHERE migration_name = '20991231000001_more'",
+      );
       expect(rows[0].n).toBe(1);
     });
   });
@@ -184,7 +199,9 @@ describe('embedded PostgreSQL', () => {
         Array.from({ length: 400 }, (_, n) => (n % 2 ? inTransaction(n) : pool.query(`SELECT $1::int AS n, ${n} AS statement`, [n]))),
       );
       expect(answers.map((answer) => answer.rows[0])).toEqual(Array.from({ length: 400 }, (_, n) => ({ n, statement: n })));
-      const failures = await Promise.allSettled(Array.from({ length: 20 }, () => pool.query('SELECT no_such_column FROM pg_class WHERE oid = $1', [1])));
+      const failures = await Promise.allSettled(
+        Array.from({ length: 20 }, () => pool.query('SELECT no_such_column FROM pg_class WHERE oid = $1', [1])),
+      );
       expect(failures.every((failure) => failure.status === 'rejected')).toBe(true);
       expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
     } finally {

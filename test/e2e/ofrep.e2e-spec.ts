@@ -17,7 +17,8 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     const agent = request(testApp.url);
     const auth = <T extends request.Test>(test: T): T => (token ? test.set('Authorization', `Bearer ${token}`) : test);
     return {
-      one: (key: string, body: unknown = { context: { targetingKey: 'user-1' } }) => auth(agent.post(`/ofrep/v1/evaluate/flags/${key}`)).send(body as object),
+      one: (key: string, body: unknown = { context: { targetingKey: 'user-1' } }) =>
+        auth(agent.post(`/ofrep/v1/evaluate/flags/${key}`)).send(body as object),
       all: (body: unknown = { context: { targetingKey: 'user-1' } }) => auth(agent.post('/ofrep/v1/evaluate/flags')).send(body as object),
     };
   };
@@ -26,7 +27,9 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     testApp = await startTestApp();
     const clients = testApp.app.get(ClientsService);
     admin = (await clientWithToken(testApp, clients)).token;
-    await api(testApp, admin).post('/api/v1/features', { key: 'new-checkout', description: 'The new checkout', defaultEnabled: false }).expect(201);
+    await api(testApp, admin)
+      .post('/api/v1/features', { key: 'new-checkout', description: 'The new checkout', defaultEnabled: false })
+      .expect(201);
     await api(testApp, admin).post('/api/v1/features', { key: 'dark-mode', defaultEnabled: true }).expect(201);
     await api(testApp, admin).post('/api/v1/tenants', { slug: 'acme', placement: 'pooled' }).expect(201);
     await api(testApp, admin).post('/api/v1/tenants', { slug: 'globex' }).expect(201);
@@ -58,8 +61,17 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
         errorCode: 'FLAG_NOT_FOUND',
         errorDetails: 'Flag "nope" was not found.',
       });
-      expect((await ofrep(acmeToken).one('dark-mode', { context: 'me' }).expect(400)).body).toMatchObject({ key: 'dark-mode', errorCode: 'INVALID_CONTEXT' });
-      expect((await ofrep(acmeToken).all({ context: { targetingKey: 42 } }).expect(400)).body).toMatchObject({ errorCode: 'INVALID_CONTEXT' });
+      expect((await ofrep(acmeToken).one('dark-mode', { context: 'me' }).expect(400)).body).toMatchObject({
+        key: 'dark-mode',
+        errorCode: 'INVALID_CONTEXT',
+      });
+      expect(
+        (
+          await ofrep(acmeToken)
+            .all({ context: { targetingKey: 42 } })
+            .expect(400)
+        ).body,
+      ).toMatchObject({ errorCode: 'INVALID_CONTEXT' });
       const unparsable = await request(testApp.url)
         .post('/ofrep/v1/evaluate/flags')
         .set('Authorization', `Bearer ${acmeToken}`)
@@ -97,13 +109,17 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: true }).expect(200);
       const changed = await ofrep(acmeToken).all().set('If-None-Match', tag).expect(200);
       expect(changed.headers.etag).not.toBe(tag);
-      expect(changed.body.flags).toContainEqual(expect.objectContaining({ key: 'new-checkout', value: true, metadata: expect.objectContaining({ source: 'tenant' }) }));
+      expect(changed.body.flags).toContainEqual(
+        expect.objectContaining({ key: 'new-checkout', value: true, metadata: expect.objectContaining({ source: 'tenant' }) }),
+      );
       await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: false }).expect(200);
     });
 
     it('points to a change stream an EventSource can open: a ticket in the URL, events that say only "re-fetch"', async () => {
       const bulk = await ofrep(acmeToken).all().expect(200);
-      expect(bulk.body.eventStreams).toEqual([{ type: 'sse', url: expect.stringMatching(/\/ofrep\/v1\/feature-events\?ticket=[\w.%-]+$/), inactivityDelaySec: 120 }]);
+      expect(bulk.body.eventStreams).toEqual([
+        { type: 'sse', url: expect.stringMatching(/\/ofrep\/v1\/feature-events\?ticket=[\w.%-]+$/), inactivityDelaySec: 120 },
+      ]);
       const url = bulk.body.eventStreams[0].url as string;
       expect(url.startsWith(testApp.baseUrl)).toBe(true);
       const source = new EventSource(url);
@@ -126,16 +142,24 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     it('tags the REST reads of flags too, with If-None-Match → 304', async () => {
       const first = await api(testApp, acmeToken).get('/api/v1/me/features').expect(200);
       expect(first.headers.etag).toBeDefined();
-      await api(testApp, acmeToken).get('/api/v1/me/features').set('If-None-Match', first.headers.etag as string).expect(304);
+      await api(testApp, acmeToken)
+        .get('/api/v1/me/features')
+        .set('If-None-Match', first.headers.etag as string)
+        .expect(304);
       const byAdmin = await api(testApp, admin).get('/api/v1/tenants/acme/features').expect(200);
-      await api(testApp, admin).get('/api/v1/tenants/acme/features').set('If-None-Match', byAdmin.headers.etag as string).expect(304);
+      await api(testApp, admin)
+        .get('/api/v1/tenants/acme/features')
+        .set('If-None-Match', byAdmin.headers.etag as string)
+        .expect(304);
     });
   });
 
   describe('typed flags, targeting and rollout', () => {
     beforeAll(async () => {
       await api(testApp, admin).post('/api/v1/features', { key: 'banner', type: 'string', defaultValue: 'classic' }).expect(201);
-      await api(testApp, admin).post('/api/v1/features', { key: 'limits', type: 'object', defaultValue: { seats: 5 } }).expect(201);
+      await api(testApp, admin)
+        .post('/api/v1/features', { key: 'limits', type: 'object', defaultValue: { seats: 5 } })
+        .expect(201);
       await api(testApp, admin)
         .put('/api/v1/tenants/acme/features/banner', {
           enabled: true,
@@ -150,32 +174,52 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       expect(catalogue.body.items).toContainEqual(expect.objectContaining({ key: 'banner', type: 'string', defaultValue: 'classic' }));
       expectProblem(await api(testApp, admin).post('/api/v1/features', { key: 'no-default', type: 'number' }), 400, 'FEATURE_INVALID');
       expectProblem(await api(testApp, admin).post('/api/v1/features', { key: 'odd', defaultValue: 'yes' }), 400, 'FEATURE_INVALID');
-      expectProblem(await api(testApp, admin).put('/api/v1/tenants/acme/features/banner', { enabled: true, value: 42 }), 400, 'FEATURE_INVALID');
       expectProblem(
-        await api(testApp, admin).put('/api/v1/tenants/acme/features/banner', { enabled: true, rules: [{ attribute: 'plan', operator: 'like', values: [] }] }),
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/banner', { enabled: true, value: 42 }),
+        400,
+        'FEATURE_INVALID',
+      );
+      expectProblem(
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/banner', {
+          enabled: true,
+          rules: [{ attribute: 'plan', operator: 'like', values: [] }],
+        }),
         400,
       );
-      expectProblem(await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: true, rollout: { percentage: 101 } }), 400);
+      expectProblem(
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: true, rollout: { percentage: 101 } }),
+        400,
+      );
     });
 
     it('serves a typed value, and a targeted one to users a rule matches', async () => {
-      const staff = await ofrep(acmeToken).one('banner', { context: { targetingKey: 'ann', email: 'ann@acme.test' } }).expect(200);
+      const staff = await ofrep(acmeToken)
+        .one('banner', { context: { targetingKey: 'ann', email: 'ann@acme.test' } })
+        .expect(200);
       expect(staff.body).toMatchObject({ value: 'staff', reason: 'TARGETING_MATCH', variant: 'rule-1' });
-      const customer = await ofrep(acmeToken).one('banner', { context: { targetingKey: 'bob', email: 'bob@else.test' } }).expect(200);
+      const customer = await ofrep(acmeToken)
+        .one('banner', { context: { targetingKey: 'bob', email: 'bob@else.test' } })
+        .expect(200);
       expect(customer.body).toMatchObject({ value: 'spring', reason: 'STATIC' });
       const limits = await ofrep(acmeToken).one('limits').expect(200);
       expect(limits.body).toMatchObject({ value: { seats: 5 }, reason: 'STATIC', metadata: { type: 'object' } });
       const rest = await api(testApp, acmeToken).get('/api/v1/me/features').expect(200);
-      expect(rest.body.items).toContainEqual(expect.objectContaining({ key: 'banner', type: 'string', value: 'spring', rules: [expect.objectContaining({ value: 'staff' })] }));
+      expect(rest.body.items).toContainEqual(
+        expect.objectContaining({ key: 'banner', type: 'string', value: 'spring', rules: [expect.objectContaining({ value: 'staff' })] }),
+      );
     });
 
     it('rolls a flag out to a share of users, the same users every time, and needs a targeting key for it', async () => {
-      await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: true, rollout: { percentage: 50 } }).expect(200);
+      await api(testApp, admin)
+        .put('/api/v1/tenants/acme/features/new-checkout', { enabled: true, rollout: { percentage: 50 } })
+        .expect(200);
       try {
         const evaluate = async () => {
           const answers: boolean[] = [];
           for (let index = 0; index < 200; index += 1) {
-            const answer = await ofrep(acmeToken).one('new-checkout', { context: { targetingKey: `user-${index}` } }).expect(200);
+            const answer = await ofrep(acmeToken)
+              .one('new-checkout', { context: { targetingKey: `user-${index}` } })
+              .expect(200);
             expect(answer.body.reason).toBe('SPLIT');
             answers.push(answer.body.value as boolean);
           }
@@ -187,19 +231,26 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
         expect(share).toBeLessThan(0.65);
         expect(await evaluate()).toEqual(first);
 
-        expect((await ofrep(acmeToken).one('new-checkout', { context: {} }).expect(400)).body).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
+        expect((await ofrep(acmeToken).one('new-checkout', { context: {} }).expect(400)).body).toMatchObject({
+          errorCode: 'TARGETING_KEY_MISSING',
+        });
         const bulk = await ofrep(acmeToken).all({ context: {} }).expect(200);
         expect(bulk.body.flags).toContainEqual(expect.objectContaining({ key: 'new-checkout', errorCode: 'TARGETING_KEY_MISSING' }));
         expect(bulk.body.flags).toContainEqual(expect.objectContaining({ key: 'dark-mode', value: true }));
       } finally {
-        await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: false, rules: [], rollout: null }).expect(200);
+        await api(testApp, admin)
+          .put('/api/v1/tenants/acme/features/new-checkout', { enabled: false, rules: [], rollout: null })
+          .expect(200);
       }
     });
 
     it('records the targeting in the audit trail', async () => {
       const trail = await api(testApp, admin).get('/api/v1/tenants/acme/feature-changes').expect(200);
       expect(trail.body.items).toContainEqual(
-        expect.objectContaining({ key: 'banner', after: expect.objectContaining({ value: 'spring', rules: [expect.objectContaining({ operator: 'ends_with' })] }) }),
+        expect.objectContaining({
+          key: 'banner',
+          after: expect.objectContaining({ value: 'spring', rules: [expect.objectContaining({ operator: 'ends_with' })] }),
+        }),
       );
     });
   });
@@ -208,7 +259,9 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
     const toggle = (enabled: boolean) => api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled }).expect(200);
 
     it('server SDK with @openfeature/ofrep-provider sees a toggle take effect', async () => {
-      await ServerOpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: testApp.url, headers: [['Authorization', `Bearer ${acmeToken}`]] }));
+      await ServerOpenFeature.setProviderAndWait(
+        new OFREPProvider({ baseUrl: testApp.url, headers: [['Authorization', `Bearer ${acmeToken}`]] }),
+      );
       const client = ServerOpenFeature.getClient();
       const context = { targetingKey: 'user-1' };
       expect(await client.getBooleanValue('new-checkout', true, context)).toBe(false);
@@ -217,7 +270,11 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       expect(missing).toMatchObject({ value: true, errorCode: 'FLAG_NOT_FOUND' });
 
       await toggle(true);
-      expect(await client.getBooleanDetails('new-checkout', false, context)).toMatchObject({ value: true, reason: 'STATIC', variant: 'on' });
+      expect(await client.getBooleanDetails('new-checkout', false, context)).toMatchObject({
+        value: true,
+        reason: 'STATIC',
+        variant: 'on',
+      });
       await toggle(false);
       expect(await client.getStringValue('banner', 'none', { targetingKey: 'ann', email: 'ann@acme.test' })).toBe('staff');
       expect(await client.getObjectValue('limits', {}, context)).toEqual({ seats: 5 });

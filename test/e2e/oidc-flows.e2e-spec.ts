@@ -4,7 +4,13 @@ import type { Browser, Page } from 'playwright-core';
 import { FeaturesService } from '../../src/features/features.service.js';
 import { api, SETUP_ACTOR } from '../support/api.js';
 import { CallbackServer, launchBrowser, submitLogin } from '../support/browser.js';
-import { authorizationRequest, PASSWORD, tenantWithUserAndClient, type AuthorizationRequest, type TenantFixture } from '../support/oidc-fixture.js';
+import {
+  authorizationRequest,
+  PASSWORD,
+  tenantWithUserAndClient,
+  type AuthorizationRequest,
+  type TenantFixture,
+} from '../support/oidc-fixture.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('authorization code + PKCE with a real browser and openid-client', () => {
@@ -16,7 +22,11 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
   let tokens: oauth.TokenEndpointResponse & oauth.TokenEndpointResponseHelpers;
 
   const exchange = (callback: URL, request: AuthorizationRequest) =>
-    oauth.authorizationCodeGrant(acme.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    oauth.authorizationCodeGrant(acme.config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
 
   /** A sign-in on a page that already has a session and consent: straight back to the app. */
   async function silentSignIn(onPage: Page): Promise<oauth.TokenEndpointResponse & oauth.TokenEndpointResponseHelpers> {
@@ -53,7 +63,16 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
 
   it('discovers every endpoint it will use', () => {
     const metadata = acme.config.serverMetadata();
-    const endpoints = ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'end_session_endpoint', 'device_authorization_endpoint', 'jwks_uri'];
+    const endpoints = [
+      'authorization_endpoint',
+      'token_endpoint',
+      'userinfo_endpoint',
+      'introspection_endpoint',
+      'revocation_endpoint',
+      'end_session_endpoint',
+      'device_authorization_endpoint',
+      'jwks_uri',
+    ];
     for (const endpoint of endpoints) expect(metadata[endpoint]).toMatch(new RegExp(`^${testApp.baseUrl}/oidc/`));
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
   });
@@ -75,7 +94,13 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
     expect(tokens.refresh_token).toEqual(expect.any(String));
     expect(tokens.claims()).toMatchObject({ sub: acme.user.id, email: 'alice@acme.test', aud: acme.clientId });
     const access = decodeJwt(tokens.access_token);
-    expect(access).toMatchObject({ sub: acme.user.id, client_id: acme.clientId, tenant: 'acme', tenant_id: acme.tenant.id, aud: `${testApp.baseUrl}/api` });
+    expect(access).toMatchObject({
+      sub: acme.user.id,
+      client_id: acme.clientId,
+      tenant: 'acme',
+      tenant_id: acme.tenant.id,
+      aud: `${testApp.baseUrl}/api`,
+    });
     expect(String(access.scope).split(' ')).toEqual(['features:read']);
   });
 
@@ -116,7 +141,11 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
       client_id: acme.clientId,
       scope: 'features:read',
     });
-    expect(await oauth.tokenIntrospection(acme.config, fresh.refresh_token!)).toMatchObject({ active: true, sub: acme.user.id, client_id: acme.clientId });
+    expect(await oauth.tokenIntrospection(acme.config, fresh.refresh_token!)).toMatchObject({
+      active: true,
+      sub: acme.user.id,
+      client_id: acme.clientId,
+    });
 
     await oauth.tokenRevocation(acme.config, fresh.access_token);
     expect(await oauth.tokenIntrospection(acme.config, fresh.access_token)).toEqual({ active: false });
@@ -128,7 +157,11 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
 
   it('signs the user out with end-session, back to the registered URI; the next sign-in asks again', async () => {
     const fresh = await consentedSignIn(page);
-    const logout = oauth.buildEndSessionUrl(acme.config, { id_token_hint: fresh.id_token!, post_logout_redirect_uri: app.loggedOut, state: 'bye' });
+    const logout = oauth.buildEndSessionUrl(acme.config, {
+      id_token_hint: fresh.id_token!,
+      post_logout_redirect_uri: app.loggedOut,
+      state: 'bye',
+    });
     const landed = await app.next(async () => {
       await page.goto(logout.href);
       await page.getByRole('button', { name: 'Sign out' }).click();

@@ -5,7 +5,13 @@ import { FeaturesService } from '../../src/features/features.service.js';
 import { LoginThrottleService } from '../../src/oidc/interactions/login-throttle.service.js';
 import { api, expectProblem, SETUP_ACTOR } from '../support/api.js';
 import { CallbackServer, launchBrowser, submitLogin } from '../support/browser.js';
-import { authorizationRequest, PASSWORD, tenantWithUserAndClient, type AuthorizationRequest, type TenantFixture } from '../support/oidc-fixture.js';
+import {
+  authorizationRequest,
+  PASSWORD,
+  tenantWithUserAndClient,
+  type AuthorizationRequest,
+  type TenantFixture,
+} from '../support/oidc-fixture.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('authorization server: what must be refused', () => {
@@ -98,7 +104,11 @@ describe('authorization server: what must be refused', () => {
   it('refuses a code exchanged with the wrong verifier', async () => {
     const { callback, request } = await signInForCode(acme, 'alice@acme.test');
     await expect(
-      oauth.authorizationCodeGrant(acme.config, callback, { pkceCodeVerifier: oauth.randomPKCECodeVerifier(), expectedState: request.state, expectedNonce: request.nonce }),
+      oauth.authorizationCodeGrant(acme.config, callback, {
+        pkceCodeVerifier: oauth.randomPKCECodeVerifier(),
+        expectedState: request.state,
+        expectedNonce: request.nonce,
+      }),
     ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -132,7 +142,11 @@ describe('authorization server: what must be refused', () => {
 
   it('keeps a tenant-A user token away from tenant B’s API paths', async () => {
     const { callback, request } = await signInForCode(acme, 'alice@acme.test');
-    const tokens = await oauth.authorizationCodeGrant(acme.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    const tokens = await oauth.authorizationCodeGrant(acme.config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
     expect(decodeJwt(tokens.access_token).tenant).toBe('acme');
     expectProblem(await api(testApp, tokens.access_token).get('/api/v1/tenants/globex/features'), 404, 'TENANT_NOT_FOUND');
     expectProblem(await api(testApp, tokens.access_token).get('/api/v1/tenants/globex/features/beta'), 404, 'TENANT_NOT_FOUND');
@@ -143,7 +157,11 @@ describe('authorization server: what must be refused', () => {
 
   it('refuses a revoked access token at the API', async () => {
     const { callback, request } = await signInForCode(acme, 'alice@acme.test');
-    const tokens = await oauth.authorizationCodeGrant(acme.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    const tokens = await oauth.authorizationCodeGrant(acme.config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
     await api(testApp, tokens.access_token).get('/api/v1/me/features').expect(200);
     await oauth.tokenRevocation(acme.config, tokens.access_token);
     const response = await api(testApp, tokens.access_token).get('/api/v1/me/features');
@@ -153,7 +171,11 @@ describe('authorization server: what must be refused', () => {
 
   it('does not let one tenant’s client introspect or revoke another tenant’s token', async () => {
     const { callback, request } = await signInForCode(acme, 'alice@acme.test');
-    const tokens = await oauth.authorizationCodeGrant(acme.config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    const tokens = await oauth.authorizationCodeGrant(acme.config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
     expect(await oauth.tokenIntrospection(globex.config, tokens.access_token)).toEqual({ active: false });
     await expect(oauth.tokenRevocation(globex.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'unauthorized_client' });
     expect(await oauth.tokenIntrospection(acme.config, tokens.refresh_token!)).toMatchObject({ active: true });
@@ -162,7 +184,8 @@ describe('authorization server: what must be refused', () => {
   it('locks an account after repeated failures, with a clear message', async () => {
     const throttle = testApp.app.get(LoginThrottleService);
     const accountKey = LoginThrottleService.accountKey(acme.tenant.id, 'alice@acme.test');
-    for (let attempt = 0; attempt < 10; attempt += 1) await throttle.recordFailure(accountKey, LoginThrottleService.addressKey('198.51.100.7'));
+    for (let attempt = 0; attempt < 10; attempt += 1)
+      await throttle.recordFailure(accountKey, LoginThrottleService.addressKey('198.51.100.7'));
     const request = await authorizationRequest(acme.config, app.callback);
     await page.goto(request.url.href);
     await submitLogin(page, 'alice@acme.test', PASSWORD);
@@ -183,8 +206,14 @@ describe('authorization server: what must be refused', () => {
   it('refuses a sign-in form posted without its anti-CSRF token', async () => {
     const request = await authorizationRequest(acme.config, app.callback);
     await page.goto(request.url.href);
-    await page.locator('input[name="csrf"]').first().evaluate((input) => ((input as unknown as { value: string }).value = "forged"));
-    const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.url().endsWith('/login')), submitLogin(page, 'alice@acme.test', PASSWORD)]);
+    await page
+      .locator('input[name="csrf"]')
+      .first()
+      .evaluate((input) => ((input as unknown as { value: string }).value = 'forged'));
+    const [response] = await Promise.all([
+      page.waitForResponse((candidate) => candidate.url().endsWith('/login')),
+      submitLogin(page, 'alice@acme.test', PASSWORD),
+    ]);
     expect(response.status()).toBe(403);
     expect(await page.textContent('main')).toContain('The form was not sent from this page');
   });

@@ -19,9 +19,13 @@ describe('the Node flags the service runs with', () => {
   });
 
   it('are accepted by this Node, and cap the old generation at 384 MB', () => {
-    const run = spawnSync(process.execPath, [...startFlags, '--input-type=module', '-e', "import v8 from 'node:v8'; console.log(v8.getHeapStatistics().heap_size_limit)"], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [...startFlags, '--input-type=module', '-e', "import v8 from 'node:v8'; console.log(v8.getHeapStatistics().heap_size_limit)"],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     // The limit is old space plus the young generation's reserve.

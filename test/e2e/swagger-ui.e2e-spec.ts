@@ -70,7 +70,10 @@ describe('Swagger UI', () => {
     await page.fill('#client_id_authorizationCode', client.clientId);
     await page.locator('label[for="openid-authorizationCode-checkbox-authorization-code"]').click();
     await page.locator('label[for="features:read-authorizationCode-checkbox-authorization-code"]').click();
-    const [popup] = await Promise.all([context.waitForEvent('page'), section.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click()]);
+    const [popup] = await Promise.all([
+      context.waitForEvent('page'),
+      section.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click(),
+    ]);
     await submitLogin(popup, 'ops@acme.test', PASSWORD);
     await popup.getByRole('button', { name: 'Allow' }).click();
     await section.locator('button:has-text("Logout")').waitFor();

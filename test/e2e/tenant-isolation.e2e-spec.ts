@@ -132,7 +132,10 @@ describe.each<[TenantPlacement, TenantPlacement]>([
     expectProblem(byUser, 403, 'INSUFFICIENT_SCOPE');
     expectNothingOfB(byUser.body);
     const ofB = await api(testApp, userTokensB.access_token).get('/api/v1/me/features').expect(200);
-    expect(ofB.body.items).toEqual([expect.objectContaining({ key: 'alpha', enabled: false }), expect.objectContaining({ key: 'beta', enabled: true })]);
+    expect(ofB.body.items).toEqual([
+      expect.objectContaining({ key: 'alpha', enabled: false }),
+      expect.objectContaining({ key: 'beta', enabled: true }),
+    ]);
   });
 
   it('cannot list, read, create or delete B’s users', async () => {

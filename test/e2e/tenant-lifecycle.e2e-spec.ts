@@ -17,7 +17,10 @@ describe('tenant lifecycle', () => {
   const schemaExists = async (name: string) => (await query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name])).length === 1;
 
   /** A tenant with a user, a confidential tenant client and its token. */
-  async function populatedTenant(slug: string, placement: 'isolated' | 'pooled'): Promise<TestClient & { tenantId: string; userId: string }> {
+  async function populatedTenant(
+    slug: string,
+    placement: 'isolated' | 'pooled',
+  ): Promise<TestClient & { tenantId: string; userId: string }> {
     const created = await api(testApp, admin).post('/api/v1/tenants', { slug, placement }).expect(201);
     const user = await api(testApp, admin)
       .post(`/api/v1/tenants/${slug}/users`, { email: `someone@${slug}.test`, password: 'a long enough passphrase' })
@@ -48,9 +51,9 @@ describe('tenant lifecycle', () => {
       expect(await query('SELECT feature_key, enabled, origin FROM tenant_own_schema.tenant_features')).toEqual([
         { feature_key: 'reports', enabled: true, origin: 'seed' },
       ]);
-      expect(await query('SELECT feature_key, enabled, origin FROM tenants_pooled.tenant_features WHERE tenant_id = $1', [pooled.body.id])).toEqual([
-        { feature_key: 'reports', enabled: true, origin: 'seed' },
-      ]);
+      expect(
+        await query('SELECT feature_key, enabled, origin FROM tenants_pooled.tenant_features WHERE tenant_id = $1', [pooled.body.id]),
+      ).toEqual([{ feature_key: 'reports', enabled: true, origin: 'seed' }]);
       const flags = await api(testApp, admin).get('/api/v1/tenants/shared/features').expect(200);
       expect(flags.body.items).toEqual([expect.objectContaining({ key: 'reports', enabled: true, source: 'default' })]);
     });
@@ -64,7 +67,8 @@ describe('tenant lifecycle', () => {
 
   describe('listing', () => {
     beforeAll(async () => {
-      for (const slug of ['list-a', 'list-b', 'list-c']) await api(testApp, admin).post('/api/v1/tenants', { slug, placement: 'pooled' }).expect(201);
+      for (const slug of ['list-a', 'list-b', 'list-c'])
+        await api(testApp, admin).post('/api/v1/tenants', { slug, placement: 'pooled' }).expect(201);
       await api(testApp, admin).post('/api/v1/tenants/list-b/suspend').expect(200);
     });
 
@@ -73,7 +77,9 @@ describe('tenant lifecycle', () => {
       let cursor: string | undefined;
       let total: number | undefined;
       do {
-        const page = await api(testApp, admin).get(`/api/v1/tenants?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const page = await api(testApp, admin)
+          .get(`/api/v1/tenants?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+          .expect(200);
         expect(page.body.items.length).toBeLessThanOrEqual(2);
         seen.push(...page.body.items.map((tenant: { slug: string }) => tenant.slug));
         cursor = page.body.nextCursor ?? undefined;

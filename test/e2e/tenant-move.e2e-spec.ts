@@ -36,7 +36,9 @@ describe('moving a tenant between placements, online', () => {
 
   it('moves isolated → pooled → isolated with every row, switches routing, and removes the old copy', async () => {
     const created = await api(testApp, admin).post('/api/v1/tenants', { slug: 'mover', placement: 'isolated' }).expect(201);
-    await api(testApp, admin).post('/api/v1/tenants/mover/users', { email: 'ann@mover.test', password: 'a long enough passphrase' }).expect(201);
+    await api(testApp, admin)
+      .post('/api/v1/tenants/mover/users', { email: 'ann@mover.test', password: 'a long enough passphrase' })
+      .expect(201);
     await api(testApp, admin).put('/api/v1/tenants/mover/features/flag-7', { enabled: true }).expect(200);
 
     const toPooled = await api(testApp, admin).post('/api/v1/tenants/mover/move', { placement: 'pooled' }).expect(200);
@@ -44,7 +46,9 @@ describe('moving a tenant between placements, online', () => {
     expect(toPooled.body).toMatchObject({ placement: 'pooled', from: 'isolated', copiedRows: WRITES + 2 });
     // The API removes the old copy after the grace period, in the background.
     await waitFor(async () => !(await schemaExists('tenant_mover')));
-    expect(await query('SELECT email FROM tenants_pooled.users WHERE tenant_id = $1', [created.body.id])).toEqual([{ email: 'ann@mover.test' }]);
+    expect(await query('SELECT email FROM tenants_pooled.users WHERE tenant_id = $1', [created.body.id])).toEqual([
+      { email: 'ann@mover.test' },
+    ]);
     const flag = await api(testApp, admin).get('/api/v1/tenants/mover/features/flag-7').expect(200);
     expect(flag.body).toMatchObject({ enabled: true, source: 'tenant' });
 
@@ -105,7 +109,10 @@ describe('moving a tenant between placements, online', () => {
     expect(failedReads).toEqual([]);
     expect(acknowledged).toHaveLength(WRITES);
     const tenant = await testApp.app.get(TenantsService).getFresh('busy');
-    const stored = await query(`SELECT feature_key FROM tenant_busy.tenant_features WHERE tenant_id = $1 AND enabled AND origin = 'override'`, [tenant.id]);
+    const stored = await query(
+      `SELECT feature_key FROM tenant_busy.tenant_features WHERE tenant_id = $1 AND enabled AND origin = 'override'`,
+      [tenant.id],
+    );
     const storedKeys = new Set(stored.map((row) => row.feature_key as string));
     expect(acknowledged.filter((key) => !storedKeys.has(key))).toEqual([]);
     // The audit trail moved with the data: one entry per acknowledged write, ids unique and increasing.
@@ -121,7 +128,9 @@ describe('moving a tenant between placements, online', () => {
     const created = await api(testApp, admin).post('/api/v1/tenants', { slug: 'crashy', placement: 'isolated' }).expect(201);
     const tenants = testApp.app.get(TenantsService);
     // The switch committed; the process died before removing tenant_crashy.
-    await testApp.app.get(TenantStorageRepository).switchPlacement(await tenants.getFresh('crashy'), { placement: 'pooled', schemaName: 'tenants_pooled' });
+    await testApp.app
+      .get(TenantStorageRepository)
+      .switchPlacement(await tenants.getFresh('crashy'), { placement: 'pooled', schemaName: 'tenants_pooled' });
     await tenants.announce({ id: created.body.id });
     expect(await tenants.getFresh('crashy')).toMatchObject({ placement: 'pooled', retiredSchema: 'tenant_crashy' });
     expect(await schemaExists('tenant_crashy')).toBe(true);

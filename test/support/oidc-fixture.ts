@@ -26,7 +26,9 @@ export async function tenantWithUserAndClient(
   placement: TenantPlacement = 'isolated',
 ): Promise<TenantFixture> {
   const tenant = await testApp.app.get(TenantsService).create({ slug, name: `${slug[0]!.toUpperCase()}${slug.slice(1)} Corp`, placement });
-  const user = await testApp.app.get(UsersService).create(tenant, { email, password: PASSWORD, name: `User of ${slug}`, emailVerified: true });
+  const user = await testApp.app
+    .get(UsersService)
+    .create(tenant, { email, password: PASSWORD, name: `User of ${slug}`, emailVerified: true });
   const { client } = await testApp.app.get(ClientsService).create({
     name: `${slug} web app`,
     tenantSlug: slug,
@@ -49,7 +51,11 @@ export interface AuthorizationRequest {
   nonce: string;
 }
 
-export async function authorizationRequest(config: oauth.Configuration, redirectUri: string, extra: Record<string, string> = {}): Promise<AuthorizationRequest> {
+export async function authorizationRequest(
+  config: oauth.Configuration,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+): Promise<AuthorizationRequest> {
   const verifier = oauth.randomPKCECodeVerifier();
   const state = oauth.randomState();
   const nonce = oauth.randomNonce();

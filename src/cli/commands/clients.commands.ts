@@ -48,7 +48,10 @@ export const listClientsCommand: CliCommand = {
       json: { clients: clients.map(describe) },
       text: clients.length
         ? clients
-            .map((client) => `${client.clientId}\t${client.tenantSlug ?? '(platform)'}\t${client.confidential ? 'confidential' : 'public'}\t${client.name}`)
+            .map(
+              (client) =>
+                `${client.clientId}\t${client.tenantSlug ?? '(platform)'}\t${client.confidential ? 'confidential' : 'public'}\t${client.name}`,
+            )
             .join('\n')
         : 'no clients',
     };

@@ -1,7 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { userInfo } from 'node:os';
 import { FeatureChangeListResponse, FeatureResponse, TenantFeatureResponse } from '../../features/dto/feature.response.js';
-import { FEATURE_KEY_PATTERN, type Feature, type FeatureActor, type FeatureChange, type FeatureSnapshot, type TenantFeatureState } from '../../features/feature.js';
+import {
+  FEATURE_KEY_PATTERN,
+  type Feature,
+  type FeatureActor,
+  type FeatureChange,
+  type FeatureSnapshot,
+  type TenantFeatureState,
+} from '../../features/feature.js';
 import { featureStateTag, FeaturesService } from '../../features/features.service.js';
 import { FEATURE_TYPES, type FeatureType, type FlagValue } from '../../features/flag-evaluation.js';
 import type { Tenant } from '../../tenants/tenant.js';
@@ -50,7 +57,10 @@ function describeFeature(feature: Feature): string {
 }
 
 function describeState(state: TenantFeatureState): string {
-  const targeting = [state.rules.length ? `${state.rules.length} rule(s)` : '', state.rollout ? `rollout ${state.rollout.percentage}%` : ''].filter(Boolean);
+  const targeting = [
+    state.rules.length ? `${state.rules.length} rule(s)` : '',
+    state.rollout ? `rollout ${state.rollout.percentage}%` : '',
+  ].filter(Boolean);
   const served = state.type === 'boolean' ? '' : `, serves ${show(state.value)}`;
   const source = state.source === 'tenant' ? 'set for the tenant' : 'catalogue default';
   return `${state.key}\t${onOff(state.enabled)}${served}\t${[source, ...targeting].join(', ')}`;
@@ -70,7 +80,8 @@ function describeChange(change: FeatureChange): string {
 
 function typeOption(input: CommandInput): FeatureType | undefined {
   const type = optionalString(input, 'type');
-  if (type !== undefined && !(FEATURE_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${FEATURE_TYPES.join(', ')}`);
+  if (type !== undefined && !(FEATURE_TYPES as readonly string[]).includes(type))
+    throw new UsageError(`--type must be one of ${FEATURE_TYPES.join(', ')}`);
   return type as FeatureType | undefined;
 }
 
@@ -110,11 +121,17 @@ export const createFeatureCommand: CliCommand = {
   name: 'features:create',
   usage: 'features:create <key> [--description D] [--type boolean|string|number|object] [--default-value V] [--default-on]',
   summary: 'add a flag to the catalogue (string, number and object flags need --default-value)',
-  options: { description: { type: 'string' }, type: { type: 'string' }, 'default-value': { type: 'string' }, 'default-on': { type: 'boolean' } },
+  options: {
+    description: { type: 'string' },
+    type: { type: 'string' },
+    'default-value': { type: 'string' },
+    'default-on': { type: 'boolean' },
+  },
   async run(app, input) {
     const key = requirePositional(input, 0, 'key');
     // The API's request validation (CreateFeatureDto), which the service leaves to its callers.
-    if (!FEATURE_KEY_PATTERN.test(key)) throw new UsageError('<key> must be 1 to 64 lowercase letters, digits, dots, underscores or hyphens');
+    if (!FEATURE_KEY_PATTERN.test(key))
+      throw new UsageError('<key> must be 1 to 64 lowercase letters, digits, dots, underscores or hyphens');
     const description = optionalString(input, 'description');
     if (description !== undefined && description.length > 500) throw new UsageError('--description must be at most 500 characters');
     const type = typeOption(input);

@@ -49,7 +49,9 @@ export const listTenantsCommand: CliCommand = {
     if (status !== undefined && !(TENANT_STATUSES as readonly string[]).includes(status)) {
       throw new UsageError(`--status must be one of ${TENANT_STATUSES.join(', ')}`);
     }
-    const tenants = await app.get(TenantsService).listAll({ placement: placementOption(input, false), status: status as TenantStatus | undefined });
+    const tenants = await app
+      .get(TenantsService)
+      .listAll({ placement: placementOption(input, false), status: status as TenantStatus | undefined });
     return {
       json: { tenants: tenants.map(describeTenant) },
       text: tenants.length
@@ -62,7 +64,7 @@ export const listTenantsCommand: CliCommand = {
 export const suspendTenantCommand: CliCommand = {
   name: 'tenants:suspend',
   usage: 'tenants:suspend <slug>',
-  summary: "suspend a tenant: its tokens stop working at once",
+  summary: 'suspend a tenant: its tokens stop working at once',
   async run(app, input) {
     const tenant = await app.get(TenantsService).suspend(requirePositional(input, 0, 'slug'));
     return { json: describeTenant(tenant), text: `tenant ${tenant.slug} is suspended` };

@@ -1,4 +1,4 @@
-import { TenantsService } from '../../tenants/tenants.service.js';
+import { TenantAccessService } from '../../tenants/tenant-access.service.js';
 import { UsersService } from '../../users/users.service.js';
 import { optionalString, requireString, UsageError, type CliCommand } from '../cli-command.js';
 
@@ -17,7 +17,8 @@ export const createUserCommand: CliCommand = {
     if (input.options['password-stdin'] !== true) throw new UsageError('--password-stdin is required: pipe the password in');
     const password = (input.stdin ?? '').split(/\r?\n/)[0] ?? '';
     if (!password) throw new UsageError('no password on stdin');
-    const tenant = await app.get(TenantsService).get(requireString(input, 'tenant'));
+    // The API's usability rule: unknown 404, suspended 403.
+    const tenant = await app.get(TenantAccessService).resolve({ tenantId: null }, requireString(input, 'tenant'));
     const user = await app.get(UsersService).create(tenant, {
       email: requireString(input, 'email'),
       password,

@@ -43,7 +43,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * tenant is never taken from it: it comes from the access token.
  */
 export function readContext(body: unknown, key?: string): EvaluationContext {
-  const invalid = (errorDetails: string): OfrepError => new OfrepError(400, { ...(key ? { key } : {}), errorCode: 'INVALID_CONTEXT', errorDetails });
+  const invalid = (errorDetails: string): OfrepError =>
+    new OfrepError(400, { ...(key ? { key } : {}), errorCode: 'INVALID_CONTEXT', errorDetails });
   if (!isPlainObject(body)) throw invalid('The request body must be a JSON object with a "context" object.');
   const context = body.context;
   if (!isPlainObject(context)) throw invalid('"context" must be a JSON object.');
@@ -57,7 +58,11 @@ export function readContext(body: unknown, key?: string): EvaluationContext {
  * decided, DISABLED when targeting is set up but the flag is off. Metadata
  * says whether the tenant's own setting or the catalogue default applied.
  */
-export function evaluateState(state: TenantFeatureState, context: EvaluationContext, tenantId: string): OfrepEvaluation | Required<OfrepFailure> {
+export function evaluateState(
+  state: TenantFeatureState,
+  context: EvaluationContext,
+  tenantId: string,
+): OfrepEvaluation | Required<OfrepFailure> {
   const resolution = resolveFlag(
     { key: state.key, type: state.type, defaultValue: state.defaultValue },
     { enabled: state.enabled, value: state.onValue, rules: state.rules, rollout: state.rollout },
@@ -77,4 +82,3 @@ export function evaluateState(state: TenantFeatureState, context: EvaluationCont
 export function flagNotFound(key: string): OfrepError {
   return new OfrepError(404, { key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `Flag "${key}" was not found.` });
 }
-

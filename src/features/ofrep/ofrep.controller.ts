@@ -34,7 +34,11 @@ export class OfrepController {
   @ApiOkResponse({ description: '{key, value, reason, variant, metadata}' })
   @ApiBadRequestResponse({ description: '{key, errorCode: INVALID_CONTEXT | PARSE_ERROR, errorDetails}' })
   @ApiNotFoundResponse({ description: '{key, errorCode: FLAG_NOT_FOUND, errorDetails}' })
-  evaluateFlag(@ActingTenant() tenant: Tenant, @Param('key') key: string, @ProtocolBody() body: unknown): OfrepEvaluation | Promise<OfrepEvaluation> {
+  evaluateFlag(
+    @ActingTenant() tenant: Tenant,
+    @Param('key') key: string,
+    @ProtocolBody() body: unknown,
+  ): OfrepEvaluation | Promise<OfrepEvaluation> {
     return this.ofrep.evaluate(tenant, key, body);
   }
 
@@ -47,7 +51,11 @@ export class OfrepController {
   @ApiBody(CONTEXT_BODY)
   @ApiOkResponse({ description: '{flags: [...], metadata, eventStreams: [{type: sse, url}]}; ETag header' })
   @ApiBadRequestResponse({ description: '{errorCode: INVALID_CONTEXT | PARSE_ERROR, errorDetails}' })
-  evaluateFlagsBulk(@CurrentPrincipal() principal: Principal, @ActingTenant() tenant: Tenant, @ProtocolBody() body: unknown): TaggedBody | Promise<TaggedBody> {
+  evaluateFlagsBulk(
+    @CurrentPrincipal() principal: Principal,
+    @ActingTenant() tenant: Tenant,
+    @ProtocolBody() body: unknown,
+  ): TaggedBody | Promise<TaggedBody> {
     return this.ofrep.evaluateAll(principal, tenant, body);
   }
 }

@@ -7,7 +7,15 @@ import type { Tenant } from '../../tenants/tenant.js';
 import { FeaturesService } from '../features.service.js';
 import { StreamTickets } from '../stream-tickets.js';
 import type { TenantFlags } from '../tenant-flags.js';
-import { evaluateState, flagNotFound, OfrepError, readContext, type EvaluationContext, type OfrepEvaluation, type OfrepFailure } from './ofrep-evaluation.js';
+import {
+  evaluateState,
+  flagNotFound,
+  OfrepError,
+  readContext,
+  type EvaluationContext,
+  type OfrepEvaluation,
+  type OfrepFailure,
+} from './ofrep-evaluation.js';
 
 export interface EventStreamLink {
   type: 'sse';
@@ -45,14 +53,18 @@ export class OfrepService {
   evaluate(tenant: Tenant, key: string, body: unknown): OfrepEvaluation | Promise<OfrepEvaluation> {
     const context = readContext(body, key);
     const flags = this.features.flagsOf(tenant);
-    return flags instanceof Promise ? flags.then((loaded) => this.evaluateOne(loaded, key, context)) : this.evaluateOne(flags, key, context);
+    return flags instanceof Promise
+      ? flags.then((loaded) => this.evaluateOne(loaded, key, context))
+      : this.evaluateOne(flags, key, context);
   }
 
   /** Every flag, and where to listen for their changes; the ETag covers the flags, not the stream ticket that varies per token. */
   evaluateAll(principal: Principal, tenant: Tenant, body: unknown): TaggedBody | Promise<TaggedBody> {
     const context = readContext(body);
     const flags = this.features.flagsOf(tenant);
-    return flags instanceof Promise ? flags.then((loaded) => this.bulk(principal, tenant, loaded, context)) : this.bulk(principal, tenant, flags, context);
+    return flags instanceof Promise
+      ? flags.then((loaded) => this.bulk(principal, tenant, loaded, context))
+      : this.bulk(principal, tenant, flags, context);
   }
 
   private evaluateOne(flags: TenantFlags, key: string, context: EvaluationContext): OfrepEvaluation {
@@ -66,7 +78,11 @@ export class OfrepService {
   private bulk(principal: Principal, tenant: Tenant, flags: TenantFlags, context: EvaluationContext): TaggedBody {
     const rendered = flags.contextFree ? this.renderedOnce(flags, context) : this.render(flags, context);
     // Rendered only for a 200: a matching If-None-Match needs the tag alone.
-    return new TaggedBody(() => `{"flags":${rendered.json},"metadata":${JSON.stringify({ tenant: tenant.slug })},"eventStreams":${this.eventStreams(principal, tenant)}}`, rendered.tag);
+    return new TaggedBody(
+      () =>
+        `{"flags":${rendered.json},"metadata":${JSON.stringify({ tenant: tenant.slug })},"eventStreams":${this.eventStreams(principal, tenant)}}`,
+      rendered.tag,
+    );
   }
 
   private renderedOnce(flags: TenantFlags, context: EvaluationContext): RenderedFlags {

@@ -89,7 +89,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
       return { connection, owned: false, stop: async () => {} };
     }
     if (Date.now() > deadline) {
-      throw new Error(`another process is serving the embedded database in ${dataDir} (another Tenantry server?); stop it or set DATABASE_URL`);
+      throw new Error(
+        `another process is serving the embedded database in ${dataDir} (another Tenantry server?); stop it or set DATABASE_URL`,
+      );
     }
     await sleep(200);
   }

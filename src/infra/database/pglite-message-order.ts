@@ -36,7 +36,12 @@ const OPENS_SEQUENCE = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((type) => type
  */
 export function keepProtocolSequencesTogether(server: PGLiteSocketServer): void {
   const queue = (server as unknown as { queryQueue?: QueryQueue }).queryQueue;
-  if (!queue || !Array.isArray(queue.queue) || typeof queue.processQueue !== 'function' || typeof queue.clearQueueForHandler !== 'function') {
+  if (
+    !queue ||
+    !Array.isArray(queue.queue) ||
+    typeof queue.processQueue !== 'function' ||
+    typeof queue.clearQueueForHandler !== 'function'
+  ) {
     throw new Error('@electric-sql/pglite-socket changed its query queue; review keepProtocolSequencesTogether');
   }
   let midSequence = false;

@@ -64,14 +64,22 @@ type JsonParser = (request: FastifyRequest, body: Buffer, done: (error: Error | 
  * never an error deep in a query.
  */
 export function boundedJsonParser(fastify: FastifyInstance): JsonParser {
-  const parse = fastify.getDefaultJsonParser('error', 'error') as unknown as (request: FastifyRequest, body: string, done: (error: Error | null, parsed?: unknown) => void) => void;
+  const parse = fastify.getDefaultJsonParser('error', 'error') as unknown as (
+    request: FastifyRequest,
+    body: string,
+    done: (error: Error | null, parsed?: unknown) => void,
+  ) => void;
   return (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
-    if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) return done(new UnreadableBody(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`));
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH))
+      return done(new UnreadableBody(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`));
     parse(request, body.toString('utf8'), (error, parsed) => {
       if (error) return done(error);
       const unstorable = unstorableTextIn(parsed);
-      if (unstorable) return done(new UnreadableBody(`The body holds text that cannot be stored (a NUL character or a lone surrogate) at ${unstorable}.`));
+      if (unstorable)
+        return done(
+          new UnreadableBody(`The body holds text that cannot be stored (a NUL character or a lone surrogate) at ${unstorable}.`),
+        );
       done(null, parsed);
     });
   };

@@ -58,7 +58,8 @@ export class InteractionsService {
   async login(request: IncomingMessage, response: ServerResponse, body: unknown, clientAddress: string): Promise<InteractionOutcome> {
     const details = await this.details(request, response);
     if (!details || details.prompt.name !== 'login') return { status: 400, html: EXPIRED };
-    if (!this.csrf.verify(details.uid, field(body, 'csrf'))) return { status: 403, html: errorPage('Sign-in refused', 'The form was not sent from this page. Reload it and try again.') };
+    if (!this.csrf.verify(details.uid, field(body, 'csrf')))
+      return { status: 403, html: errorPage('Sign-in refused', 'The form was not sent from this page. Reload it and try again.') };
     const context = await this.context(details);
     if (!context) return { status: 400, html: errorPage('Sign-in unavailable', 'This application is not available for sign-in.') };
 
@@ -84,7 +85,8 @@ export class InteractionsService {
   async confirm(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<InteractionOutcome> {
     const details = await this.details(request, response);
     if (!details || details.prompt.name !== 'consent' || !details.session?.accountId) return { status: 400, html: EXPIRED };
-    if (!this.csrf.verify(details.uid, field(body, 'csrf'))) return { status: 403, html: errorPage('Consent refused', 'The form was not sent from this page. Reload it and try again.') };
+    if (!this.csrf.verify(details.uid, field(body, 'csrf')))
+      return { status: 403, html: errorPage('Consent refused', 'The form was not sent from this page. Reload it and try again.') };
     const provider = this.oidc.provider;
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
@@ -97,7 +99,8 @@ export class InteractionsService {
     };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
     return this.finish(request, response, { consent: details.grantId ? {} : { grantId } }, true);
   }
@@ -105,7 +108,8 @@ export class InteractionsService {
   async abort(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<InteractionOutcome> {
     const details = await this.details(request, response);
     if (!details) return { status: 400, html: EXPIRED };
-    if (!this.csrf.verify(details.uid, field(body, 'csrf'))) return { status: 403, html: errorPage('Request refused', 'The form was not sent from this page.') };
+    if (!this.csrf.verify(details.uid, field(body, 'csrf')))
+      return { status: 403, html: errorPage('Request refused', 'The form was not sent from this page.') };
     return this.finish(request, response, { error: 'access_denied', error_description: 'The user declined.' }, false);
   }
 
@@ -135,7 +139,14 @@ export class InteractionsService {
   }
 
   private loginPage(details: Details, context: { tenant: Tenant; clientName: string }, email?: string, error?: string): string {
-    return loginPage({ uid: details.uid, csrf: this.csrf.issue(details.uid), tenantName: context.tenant.name, clientName: context.clientName, email, error });
+    return loginPage({
+      uid: details.uid,
+      csrf: this.csrf.issue(details.uid),
+      tenantName: context.tenant.name,
+      clientName: context.clientName,
+      email,
+      error,
+    });
   }
 
   private async consentPage(details: Details, context: { tenant: Tenant; clientName: string }): Promise<string> {

@@ -16,7 +16,14 @@ describe('pages', () => {
   });
 
   it('lists scopes in plain words on the consent page', () => {
-    const html = consentPage({ uid: 'u', csrf: 'c', tenantName: 'Acme', clientName: 'App', userEmail: 'a@b.c', scopes: ['openid', 'features:read'] });
+    const html = consentPage({
+      uid: 'u',
+      csrf: 'c',
+      tenantName: 'Acme',
+      clientName: 'App',
+      userEmail: 'a@b.c',
+      scopes: ['openid', 'features:read'],
+    });
     expect(html).toContain('Know who you are');
     expect(html).toContain('See which features are enabled for your organisation');
   });

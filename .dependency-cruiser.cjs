@@ -1,0 +1,43 @@
+// The boundaries STYLE.md draws, as rules `npm run lint` enforces
+// (test/e2e/house-rules.e2e-spec.ts proves each one fails when broken).
+// Folders of src/, bottom to top:
+//   config < infra < auth < tenants < users < oidc;  tenants < features;  health, cli and the app files on top.
+// Each rule forbids an import against that order, so folders cannot form a cycle.
+const folder = (name) => `^src/${name}/`;
+const above = {
+  config: ['infra', 'auth', 'tenants', 'users', 'oidc', 'features', 'health', 'cli'],
+  infra: ['auth', 'tenants', 'users', 'oidc', 'features', 'health', 'cli'],
+  auth: ['tenants', 'users', 'oidc', 'features', 'health', 'cli'],
+  tenants: ['users', 'oidc', 'features', 'health', 'cli'],
+  users: ['oidc', 'features', 'health', 'cli'],
+  oidc: ['features', 'health', 'cli'],
+  features: ['oidc', 'users', 'health', 'cli'],
+  health: ['tenants', 'users', 'oidc', 'features', 'cli'],
+};
+const APP_FILES = '^src/(app\\.module|app\\.factory|main|cli|openapi)\\.ts$';
+
+module.exports = {
+  forbidden: [
+    ...Object.entries(above).map(([name, higher]) => ({
+      name: `${name}-imports-above-it`,
+      comment: `src/${name} may not import ${higher.join(', ')} or the app's composition files: dependencies point down.`,
+      severity: 'error',
+      from: { path: folder(name) },
+      to: { path: [`^src/(${higher.join('|')})/`, APP_FILES] },
+    })),
+    {
+      name: 'no-circular',
+      comment: 'No import cycles, inside a folder or across folders.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: ['node_modules', '^src/generated/'] },
+    exclude: { path: ['^src/generated/', '\\.spec\\.ts$'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
