@@ -84,8 +84,8 @@ async function authorize(jar, baseUrl, clientId, challenge, credentials, prompt)
   throw new Error('too many redirects');
 }
 
-/** Registers a user and a confidential client of `tenant`, signs in once, then mints `count` codes. */
-export async function mintCodes({ baseUrl, env, tenant, count }) {
+/** Registers a user and a confidential client of `tenant` and signs in once; `mint(count)` then mints codes. */
+export async function codeMinter({ baseUrl, env, tenant }) {
   const credentials = { email: `bench-${randomBytes(3).toString('hex')}@bench.test`, password: 'benchmark passphrase' };
   const cli = (input, ...args) => {
     const result = spawnSync(process.execPath, ['dist/cli.js', ...args, '--json'], {
@@ -115,9 +115,15 @@ export async function mintCodes({ baseUrl, env, tenant, count }) {
   );
   const jar = new CookieJar();
   const { verifier, challenge } = pkce();
-  const codes = [await authorize(jar, baseUrl, client.clientId, challenge, credentials, 'consent')];
-  // prompt=consent on each: OpenID Connect grants offline_access (a refresh token) only with it.
-  while (codes.length < count) codes.push(await authorize(jar, baseUrl, client.clientId, challenge, credentials, 'consent'));
   const basic = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
-  return { codes, verifier, basic };
+  return {
+    verifier,
+    basic,
+    async mint(count) {
+      const codes = [];
+      // prompt=consent on each: OpenID Connect grants offline_access (a refresh token) only with it.
+      while (codes.length < count) codes.push(await authorize(jar, baseUrl, client.clientId, challenge, credentials, 'consent'));
+      return codes;
+    },
+  };
 }

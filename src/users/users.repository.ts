@@ -29,8 +29,10 @@ export class UsersRepository {
     }
   }
 
-  findById(tenant: Tenant, id: string): Promise<User | null> {
-    return this.data.read(tenant, (db) => db.user.findFirst({ where: { tenantId: tenant.id, id }, select: PUBLIC_FIELDS }));
+  /** By primary key (the cheapest lookup: every token and userinfo request of a user makes it), then held to the tenant. */
+  async findById(tenant: Tenant, id: string): Promise<User | null> {
+    const user = await this.data.read(tenant, (db) => db.user.findUnique({ where: { id }, select: PUBLIC_FIELDS }));
+    return user?.tenantId === tenant.id ? user : null;
   }
 
   findCredentials(tenant: Tenant, email: string): Promise<(User & { passwordHash: string }) | null> {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { Caches } from '../infra/cache/caches.js';
+import { ChangeBus } from '../infra/database/change-bus.service.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { burnPasswordCheck, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './password.js';
 import { EMAIL_PATTERN, normalizeEmail, type User } from './user.js';
@@ -13,11 +15,31 @@ export interface CreateUserCommand {
   emailVerified?: boolean;
 }
 
+/** The change topic of tenant users (key: `<tenant id>:<user id>`). */
+export const USER_CHANGED = 'user';
+// Every token request and userinfo call of a user reads its record (the
+// claims); a deletion reaches every instance at once, the TTL bounds
+// staleness where it cannot (another process on the embedded database).
+const CACHE_CAPACITY = 10_000;
+const CACHE_TTL_MS = 10_000;
+
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
+  private readonly byId;
 
-  constructor(private readonly repository: UsersRepository) {}
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly changes: ChangeBus,
+    caches: Caches,
+  ) {
+    this.byId = caches.create<string, User | null>({
+      name: 'users',
+      capacity: CACHE_CAPACITY,
+      ttlMs: CACHE_TTL_MS,
+      invalidatedBy: { [USER_CHANGED]: 'key' },
+    });
+  }
 
   async create(tenant: Tenant, command: CreateUserCommand): Promise<User> {
     const email = normalizeEmail(command.email);
@@ -33,6 +55,7 @@ export class UsersService {
       emailVerified: command.emailVerified ?? false,
     });
     if (!user) throw new UsersError('USER_EMAIL_TAKEN', `${email} is already registered in tenant ${tenant.slug}.`);
+    await this.changes.publish({ topic: USER_CHANGED, key: `${tenant.id}:${user.id}` });
     this.logger.log(`created user ${user.id} in tenant ${tenant.slug}`);
     return user;
   }
@@ -48,8 +71,10 @@ export class UsersService {
     return (await verifyPassword(password, passwordHash)) ? user : undefined;
   }
 
+  /** The tenant's user with this id (a user of another tenant is not found). */
   async find(tenant: Tenant, id: string): Promise<User | undefined> {
-    return (await this.repository.findById(tenant, id)) ?? undefined;
+    const key = `${tenant.id}:${id}`;
+    return this.byId.get(key) ?? (await this.byId.getOrLoad(key, () => this.repository.findById(tenant, id))) ?? undefined;
   }
 
   list(tenant: Tenant): Promise<User[]> {
@@ -58,5 +83,6 @@ export class UsersService {
 
   async delete(tenant: Tenant, id: string): Promise<void> {
     if (!(await this.repository.delete(tenant, id))) throw new UsersError('USER_NOT_FOUND', `No user ${id} in tenant ${tenant.slug}.`);
+    await this.changes.publish({ topic: USER_CHANGED, key: `${tenant.id}:${id}` });
   }
 }
