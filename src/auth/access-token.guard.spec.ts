@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ServerConfig } from '../config/app-config.js';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { PLATFORM_ONLY, REQUIRED_SCOPES, TENANT_ONLY } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
@@ -9,7 +10,7 @@ import type { ClientRegistry, TokenLiveness } from './issuer.port.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 function principal(scopes: string[], tenantId: string | null = null): Principal {
-  return { tokenId: 'j', clientId: 'c', subject: 'c', scopes: new Set(scopes), tenantId, tenantSlug: tenantId, expiresAt: 0 };
+  return { tokenId: 'j', clientId: 'c', subject: 'c', scopes: new Set(scopes), tenantId, tenantSlug: tenantId, expiresAt: 0, jkt: null };
 }
 
 function contextFor(metadata: Record<string, unknown>, user?: Principal): ExecutionContext {
@@ -29,7 +30,15 @@ function contextFor(metadata: Record<string, unknown>, user?: Principal): Execut
 function guardWithLiveTokens(live = true, registered = true): AccessTokenGuard {
   const liveness: TokenLiveness = { isLive: () => live };
   const clients: ClientRegistry = { isRegistered: () => registered };
-  return new AccessTokenGuard(new Reflector(), new VerifiedTokenCache(), liveness, clients);
+  // Bearer tokens only here: the DPoP proof store is never reached (DPoP is exercised end to end, test/e2e/dpop).
+  return new AccessTokenGuard(
+    new Reflector(),
+    new VerifiedTokenCache(),
+    liveness,
+    clients,
+    undefined as never,
+    new ServerConfig(3000, 'http://localhost:3000', false, false),
+  );
 }
 
 async function decide(metadata: Record<string, unknown>, user?: Principal, guard = guardWithLiveTokens()): Promise<true | string> {

@@ -1,14 +1,18 @@
-// RFC 6750 §3.1 and RFC 9068 §4: every API route needs a valid access token carrying its scopes; deny by default.
+// RFC 6750 §3.1, RFC 9068 §4 and RFC 9449 §7: every API route needs a valid access token carrying its scopes,
+// a DPoP-bound one only with its proof; deny by default.
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ACCESS_TOKEN_STRATEGY, AccessTokenRejected } from './access-token.strategy.js';
 import { PLATFORM_ONLY, REQUIRED_SCOPES, TENANT_ONLY, type AuthenticatedRequest } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
+import { ServerConfig } from '../config/app-config.js';
+import { checkDpopProof, DPOP_PROOF_WINDOW_SECONDS, DpopProofRejected } from './dpop-proof.js';
+import { DpopReplayRepository } from './dpop-replay.repository.js';
 import { ClientRegistry, TokenLiveness } from './issuer.port.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { bearerToken, VerifiedTokenCache } from './verified-token.cache.js';
+import { presentedToken, VerifiedTokenCache, type PresentedToken } from './verified-token.cache.js';
 
 const NO_TOKEN = 'No auth token';
 // What jsonwebtoken (inside passport-jwt) throws for a bad token. Anything
@@ -28,6 +32,8 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     private readonly verified: VerifiedTokenCache,
     private readonly liveness: TokenLiveness,
     private readonly clients: ClientRegistry,
+    private readonly proofs: DpopReplayRepository,
+    private readonly server: ServerConfig,
   ) {
     super();
   }
@@ -44,12 +50,55 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     const rule = this.ruleOf(context);
     if (rule === null) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request.headers.authorization);
-    const cached = token ? this.verified.get(token) : undefined;
-    if (!cached) return this.verifyThenAuthorize(context, request, token, rule);
+    const presented = presentedToken(request.headers.authorization);
+    const cached = presented ? this.verified.get(presented.token) : undefined;
+    if (!cached) return this.verifyThenAuthorize(context, request, presented, rule);
     request.user = cached;
+    const bound = this.checkBinding(cached, presented!, request);
+    if (bound !== undefined) return bound.then(() => this.authorize(cached, rule)).then(() => true);
     const decided = this.authorize(cached, rule);
     return decided === undefined ? true : decided.then(() => true);
+  }
+
+  /**
+   * RFC 9449 §7: a token bound to a key (cnf.jkt) is accepted only with
+   * `Authorization: DPoP` and a proof by that key for this very request,
+   * never as Bearer; a token bound to none is not a DPoP token. Undefined
+   * (no work) for the common case, a bearer token presented as Bearer.
+   */
+  private checkBinding(principal: Principal, presented: PresentedToken, request: AuthenticatedRequest): Promise<void> | undefined {
+    if (principal.jkt === null) {
+      if (presented.scheme === 'dpop')
+        throw new AuthError('TOKEN_INVALID', 'This token is not bound to a DPoP key: send it as Authorization: Bearer.');
+      return undefined;
+    }
+    if (presented.scheme !== 'dpop') {
+      throw new AuthError('TOKEN_INVALID', 'This token is bound to a DPoP key: send it as Authorization: DPoP with a DPoP proof.');
+    }
+    return this.checkProof(principal.jkt, presented.token, request);
+  }
+
+  private async checkProof(jkt: string, token: string, request: AuthenticatedRequest): Promise<void> {
+    const header = request.headers.dpop;
+    if (typeof header !== 'string' || header.includes(','))
+      throw new AuthError('DPOP_PROOF_INVALID', 'Send one DPoP proof in the DPoP header.');
+    let proof;
+    try {
+      proof = await checkDpopProof({
+        proof: header,
+        method: request.method,
+        url: `${this.server.publicUrl}${request.url}`,
+        accessToken: token,
+      });
+    } catch (error) {
+      if (error instanceof DpopProofRejected) throw new AuthError('DPOP_PROOF_INVALID', error.message);
+      throw error;
+    }
+    if (proof.jkt !== jkt)
+      throw new AuthError('DPOP_PROOF_INVALID', 'The DPoP proof is signed by another key than the one the token is bound to.');
+    const expiresAt = new Date((proof.iat + DPOP_PROOF_WINDOW_SECONDS) * 1000);
+    if (!(await this.proofs.remember(proof.jkt, proof.jti, expiresAt)))
+      throw new AuthError('DPOP_PROOF_INVALID', 'This DPoP proof was used before.');
   }
 
   /**
@@ -107,12 +156,15 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   private async verifyThenAuthorize(
     context: ExecutionContext,
     request: AuthenticatedRequest,
-    token: string | undefined,
+    presented: PresentedToken | undefined,
     rule: AccessRule,
   ): Promise<boolean> {
     await super.canActivate(context);
     const principal = request.user as Principal;
-    if (token) this.verified.set(token, principal);
+    if (presented) {
+      this.verified.set(presented.token, principal);
+      await this.checkBinding(principal, presented, request);
+    }
     await this.authorize(principal, rule);
     return true;
   }
@@ -122,7 +174,8 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     if (error) throw error;
     if (user) return user;
     if (!(info instanceof Error)) throw new AuthError('TOKEN_INVALID', 'The access token could not be verified.');
-    if (info.message === NO_TOKEN) throw new AuthError('TOKEN_MISSING', 'Send an access token: Authorization: Bearer <token>.');
+    if (info.message === NO_TOKEN)
+      throw new AuthError('TOKEN_MISSING', 'Send an access token: Authorization: Bearer <token> (or DPoP <token> with a DPoP proof).');
     if (TOKEN_FAULTS.has(info.name)) throw new AuthError('TOKEN_INVALID', info.message);
     throw info;
   }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
-import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
+import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { ServerConfig } from '../config/app-config.js';
 import { ACCESS_TOKEN_ALGORITHM, VerificationKeys } from './issuer.port.js';
+import { presentedToken } from './verified-token.cache.js';
 import type { Principal } from './principal.js';
 
 export const ACCESS_TOKEN_STRATEGY = 'access-token';
@@ -25,6 +26,12 @@ export interface AccessTokenClaims {
   scope?: string;
   tenant_id?: string;
   tenant?: string;
+  cnf?: { jkt?: unknown };
+}
+
+/** The access token of `Authorization: Bearer <token>` or `Authorization: DPoP <token>`. */
+function accessTokenOf(request: FastifyRequest): string | null {
+  return presentedToken(request.headers.authorization)?.token ?? null;
 }
 
 export class AccessTokenRejected extends Error {
@@ -54,7 +61,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
       );
     };
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: accessTokenOf as never,
       secretOrKeyProvider: keyProvider,
       issuer: server.issuer,
       audience: server.apiAudience,
@@ -75,6 +82,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
       tenantId: typeof claims.tenant_id === 'string' ? claims.tenant_id : null,
       tenantSlug: typeof claims.tenant === 'string' ? claims.tenant : null,
       expiresAt: claims.exp,
+      jkt: typeof claims.cnf?.jkt === 'string' ? claims.cnf.jkt : null,
     };
   }
 }

@@ -1,12 +1,20 @@
 import { DomainError, type ErrorDefinition } from '../infra/http/domain-error.js';
 import type { HasResponseHeaders } from '../infra/http/problem-details.filter.js';
+import { DPOP_ALGORITHMS } from './dpop-proof.js';
 
 export type AuthErrorCode =
-  'TOKEN_MISSING' | 'TOKEN_INVALID' | 'INSUFFICIENT_SCOPE' | 'PLATFORM_CLIENT_REQUIRED' | 'TENANT_TOKEN_REQUIRED' | 'ROUTE_NOT_GUARDED';
+  | 'TOKEN_MISSING'
+  | 'TOKEN_INVALID'
+  | 'DPOP_PROOF_INVALID'
+  | 'INSUFFICIENT_SCOPE'
+  | 'PLATFORM_CLIENT_REQUIRED'
+  | 'TENANT_TOKEN_REQUIRED'
+  | 'ROUTE_NOT_GUARDED';
 
 const DEFINITIONS: Record<AuthErrorCode, ErrorDefinition> = {
   TOKEN_MISSING: { status: 401, title: 'Access token required' },
   TOKEN_INVALID: { status: 401, title: 'Access token invalid' },
+  DPOP_PROOF_INVALID: { status: 401, title: 'DPoP proof invalid' },
   INSUFFICIENT_SCOPE: { status: 403, title: 'Insufficient scope' },
   PLATFORM_CLIENT_REQUIRED: { status: 403, title: 'Platform client required' },
   TENANT_TOKEN_REQUIRED: { status: 403, title: 'Tenant token required' },
@@ -19,20 +27,28 @@ function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, '')}"`;
 }
 
-/** Authentication and authorization failures, with RFC 6750 §3 WWW-Authenticate challenges. */
+/**
+ * Authentication and authorization failures, with RFC 6750 §3 and RFC 9449
+ * §7.1 challenges: both schemes are named on every 401, the DPoP one with the
+ * proof algorithms accepted, and the error goes on the scheme it concerns.
+ */
 export class AuthError extends DomainError<AuthErrorCode> implements HasResponseHeaders {
   readonly definitions = DEFINITIONS;
 
   responseHeaders(): Record<string, string> {
-    const parameters = [`realm=${quoted(REALM)}`];
+    const bearer = [`realm=${quoted(REALM)}`];
+    const dpop = [`realm=${quoted(REALM)}`, `algs=${quoted(DPOP_ALGORITHMS.join(' '))}`];
     // RFC 6750 §3.1: a request without credentials gets no error code.
     if (this.code === 'TOKEN_INVALID') {
-      parameters.push('error="invalid_token"', `error_description=${quoted(this.detail ?? 'invalid token')}`);
+      bearer.push('error="invalid_token"', `error_description=${quoted(this.detail ?? 'invalid token')}`);
+    } else if (this.code === 'DPOP_PROOF_INVALID') {
+      dpop.push('error="invalid_dpop_proof"', `error_description=${quoted(this.detail ?? 'invalid DPoP proof')}`);
     } else if (this.code === 'INSUFFICIENT_SCOPE') {
-      parameters.push('error="insufficient_scope"');
+      bearer.push('error="insufficient_scope"');
       const required = this.extensions.requiredScopes;
-      if (Array.isArray(required)) parameters.push(`scope=${quoted(required.join(' '))}`);
+      if (Array.isArray(required)) bearer.push(`scope=${quoted(required.join(' '))}`);
     }
-    return { 'WWW-Authenticate': `Bearer ${parameters.join(', ')}` };
+    if (this.definition.status !== 401) return { 'WWW-Authenticate': `Bearer ${bearer.join(', ')}` };
+    return { 'WWW-Authenticate': `Bearer ${bearer.join(', ')}, DPoP ${dpop.join(', ')}` };
   }
 }

@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { AccessTokenStrategy } from './access-token.strategy.js';
+import { DpopProofsMaintenance } from './dpop-proofs.maintenance.js';
+import { DpopReplayRepository } from './dpop-replay.repository.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /**
@@ -16,7 +18,13 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [PassportModule, issuer],
-      providers: [AccessTokenStrategy, VerifiedTokenCache, { provide: APP_GUARD, useClass: AccessTokenGuard }],
+      providers: [
+        AccessTokenStrategy,
+        VerifiedTokenCache,
+        DpopReplayRepository,
+        DpopProofsMaintenance,
+        { provide: APP_GUARD, useClass: AccessTokenGuard },
+      ],
     };
   }
 }

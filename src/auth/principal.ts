@@ -9,4 +9,6 @@ export interface Principal {
   tenantId: string | null;
   tenantSlug: string | null;
   expiresAt: number;
+  /** RFC 9449: the thumbprint of the key the token is bound to (cnf.jkt); null for a bearer token. */
+  jkt: string | null;
 }

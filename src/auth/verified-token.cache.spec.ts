@@ -6,6 +6,7 @@ const principal = (expiresAt: number): Principal => ({
   clientId: 'c',
   subject: 'c',
   scopes: new Set(['features:read']),
+  jkt: null,
   tenantId: null,
   tenantSlug: null,
   expiresAt,

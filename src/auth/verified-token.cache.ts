@@ -3,10 +3,18 @@ import { LruCache } from '../infra/cache/lru-cache.js';
 import type { Principal } from './principal.js';
 
 const CAPACITY = 10_000;
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+const CREDENTIALS = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/i;
 
-export function bearerToken(authorization: string | undefined): string | undefined {
-  return BEARER.exec(authorization ?? '')?.[1];
+export interface PresentedToken {
+  /** RFC 6750 Bearer, or RFC 9449 DPoP (the token must then be bound to the proof's key). */
+  scheme: 'bearer' | 'dpop';
+  token: string;
+}
+
+export function presentedToken(authorization: string | undefined): PresentedToken | undefined {
+  const match = CREDENTIALS.exec(authorization ?? '');
+  if (!match) return undefined;
+  return { scheme: match[1]!.toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: match[2]! };
 }
 
 /**
@@ -14,8 +22,8 @@ export function bearerToken(authorization: string | undefined): string | undefin
  * client reuses its token for many calls, and the signature check is the
  * largest cost of an API request. Only successful verifications are stored,
  * and a verification is a pure function of the token and the issuer's keys,
- * so nothing can make an entry stale but its expiry (revocation is checked on
- * every request, after this).
+ * so nothing can make an entry stale but its expiry (revocation and, for a
+ * DPoP-bound token, the proof are checked on every request, after this).
  */
 @Injectable()
 export class VerifiedTokenCache {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DpopReplayRepository } from '../auth/dpop-replay.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { FeaturesModule } from '../features/features.module.js';
@@ -25,6 +26,7 @@ export class CliModule {
         OidcModule,
         FeaturesModule,
       ],
+      providers: [DpopReplayRepository],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { errors, interactionPolicy, type Account, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
+import { DPOP_ALGORITHMS } from '../auth/dpop-proof.js';
 import { ALL_SCOPES, isApiScope, isScope } from '../auth/scopes.js';
 import type { ServerConfig, TokenConfig } from '../config/app-config.js';
 import type { ControlPrismaClient } from '../infra/database/database.service.js';
@@ -142,7 +143,10 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
       return tenant ? { tenant_id: tenant.tenantId, tenant: tenant.tenantSlug } : undefined;
     },
     rotateRefreshToken: true,
+    // The proofs the API accepts too (RFC 9449): one list for the issuer and the resource server.
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_ALGORITHMS] },
     features: {
+      dPoP: { enabled: true },
       devInteractions: { enabled: false },
       externalSigningSupport: EXTERNAL_SIGNING_FEATURE,
       clientCredentials: { enabled: true },

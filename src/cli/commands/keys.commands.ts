@@ -1,3 +1,4 @@
+import { DpopReplayRepository } from '../../auth/dpop-replay.repository.js';
 import { KeysService } from '../../oidc/keys.service.js';
 import { MaintenanceService } from '../../oidc/maintenance.service.js';
 import type { CliCommand } from '../cli-command.js';
@@ -22,9 +23,10 @@ export const purgeTokensCommand: CliCommand = {
   summary: 'remove expired grants, codes, tokens and retired keys past their use',
   async run(app) {
     const { tokens, keys, throttles } = await app.get(MaintenanceService).purge();
+    const proofs = await app.get(DpopReplayRepository).deleteExpired();
     return {
-      json: { removed: tokens, keysRemoved: keys, throttlesRemoved: throttles },
-      text: `removed ${tokens} expired record(s), ${keys} retired key(s) and ${throttles} stale sign-in counter(s)`,
+      json: { removed: tokens, keysRemoved: keys, throttlesRemoved: throttles, dpopProofsRemoved: proofs },
+      text: `removed ${tokens} expired record(s), ${keys} retired key(s), ${throttles} stale sign-in counter(s) and ${proofs} expired DPoP proof(s)`,
     };
   },
 };
