@@ -5,7 +5,10 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ChangeBus } from './infra/database/change-bus.service.js';
 import { DatabaseService } from './infra/database/database.service.js';
+import type { Server } from 'node:http';
 import { answerTaggedBodies } from './infra/http/conditional-read.js';
+import { Draining } from './infra/http/draining.js';
+import { drainConnections, trackConnections } from './infra/http/graceful-shutdown.js';
 import { boundedJsonParser } from './infra/http/request-body.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
@@ -21,6 +24,17 @@ export const OIDC_MOUNT_PATH = '/oidc';
 // API bodies are small JSON documents; the provider applies its own limit under /oidc.
 const BODY_LIMIT_BYTES = 64 * 1024;
 
+export type TenantryApp = NestFastifyApplication;
+
+const drains = new WeakMap<TenantryApp, () => Promise<void>>();
+
+/** Stops an app made by createApp without losing a request (see drainConnections); then close it. */
+export function drainApp(app: TenantryApp): Promise<void> {
+  const drain = drains.get(app);
+  if (!drain) throw new Error('not an app made by createApp');
+  return drain();
+}
+
 export interface CreateAppOptions {
   /** Where JSON logs go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
@@ -32,11 +46,12 @@ export interface CreateAppOptions {
  * Fastify, with oidc-provider mounted at /oidc the way its documentation
  * shows for Fastify (middie, before any body parser).
  */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<TenantryApp> {
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({ trustProxy: config.server.trustProxy, bodyLimit: BODY_LIMIT_BYTES });
-  adapter.setOnRequestHook(createRequestLogger(rootLogger, OIDC_MOUNT_PATH));
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const draining = new Draining();
+  adapter.setOnRequestHook(createRequestLogger(rootLogger, OIDC_MOUNT_PATH, draining));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, draining), adapter, {
     logger: new PinoNestLogger(rootLogger),
   });
   const fastify = app.getHttpAdapter().getInstance();
@@ -60,5 +75,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   setupOpenApi(app, config.server);
   await app.init();
+  const connections = trackConnections(app.getHttpServer() as Server);
+  drains.set(app, () => drainConnections(app.getHttpServer() as Server, connections, draining));
   return app;
 }

@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module.js';
 import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
+import { Draining, DrainingModule } from './infra/http/draining.js';
 import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -13,11 +14,12 @@ import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, draining: Draining): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        DrainingModule.forRoot(draining),
         DatabaseModule.forRoot({ joinRunning: false }),
         HealthModule,
         TenantsModule,

@@ -1,10 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory.js';
+import { createApp, drainApp, type TenantryApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-
-// In-flight requests get this long to finish after SIGTERM.
-const SHUTDOWN_DEADLINE_MS = 25_000;
 
 function fail(error: unknown): never {
   const message =
@@ -19,7 +15,10 @@ function fail(error: unknown): never {
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Tenantry');
-  let app: NestFastifyApplication | undefined;
+  const config = loadConfig();
+  const deadlineMs = config.server.shutdownTimeoutSeconds * 1000;
+  let app: TenantryApp | undefined;
+  let listening = false;
   let stopping = false;
   let starting: Promise<void> = Promise.resolve();
   // Installed before anything starts, so a SIGTERM during migrations still
@@ -27,14 +26,18 @@ async function bootstrap(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal}: finishing in-flight requests, then closing`);
+    logger.log(
+      `${signal}: answering in-flight requests, closing connections, then the database (at most ${config.server.shutdownTimeoutSeconds} s)`,
+    );
     setTimeout(() => {
-      logger.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+      logger.error(`shutdown took longer than ${config.server.shutdownTimeoutSeconds} s; exiting`);
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, deadlineMs).unref();
     try {
       await starting;
+      if (app && listening) await drainApp(app);
       await app?.close();
+      logger.log('stopped');
       process.exit(0);
     } catch (error) {
       logger.error(`shutdown failed: ${(error as Error).message}`);
@@ -44,7 +47,6 @@ async function bootstrap(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
-  const config = loadConfig();
   starting = createApp(config).then((created) => {
     app = created;
   });
@@ -54,6 +56,7 @@ async function bootstrap(): Promise<void> {
     logger.warn(`no SECRET_KEY set: generated a development key into ${config.database.dataDir}/secret-key`);
   }
   await app.listen({ port: config.server.port, host: '0.0.0.0' });
+  listening = true;
   logger.log(`listening on port ${config.server.port}; issuer ${config.server.issuer}; API docs ${config.server.publicUrl}/docs`);
 }
 

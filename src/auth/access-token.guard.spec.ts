@@ -37,7 +37,7 @@ function guardWithLiveTokens(live = true, registered = true): AccessTokenGuard {
     liveness,
     clients,
     undefined as never,
-    new ServerConfig(3000, 'http://localhost:3000', false, false),
+    new ServerConfig(3000, 'http://localhost:3000', false, false, 25),
   );
 }
 

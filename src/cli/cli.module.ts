@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { FeaturesModule } from '../features/features.module.js';
 import { DatabaseModule } from '../infra/database/database.module.js';
+import { DrainingModule } from '../infra/http/draining.js';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -20,6 +21,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
+        DrainingModule.forRoot(),
         DatabaseModule.forRoot({ joinRunning: true }),
         TenantsModule,
         UsersModule,

@@ -26,6 +26,8 @@ export class ServerConfig {
     readonly publicUrl: string,
     readonly production: boolean,
     readonly trustProxy: boolean,
+    /** SIGTERM to exit, at most. */
+    readonly shutdownTimeoutSeconds: number,
   ) {}
 
   get issuer(): string {
@@ -152,7 +154,7 @@ function readDevelopmentKey(file: string): string | undefined {
 export function loadConfig(env: Environment = process.env): AppConfig {
   const values = readVariables(env);
   return new AppConfig(
-    new ServerConfig(values.PORT, values.PUBLIC_URL, values.NODE_ENV, values.TRUST_PROXY),
+    new ServerConfig(values.PORT, values.PUBLIC_URL, values.NODE_ENV, values.TRUST_PROXY, values.SHUTDOWN_TIMEOUT),
     new DatabaseConfig(values.DATABASE_URL, values.DATA_DIR, values.DATABASE_POOL_SIZE),
     readSecretKey(values.SECRET_KEY, values.NODE_ENV, values.DATA_DIR),
     new TokenConfig(

@@ -157,6 +157,15 @@ export const CONFIGURATION_VARIABLES = {
   },
   DATABASE_POOL_SIZE: { kind: 'integer', meaning: 'connections in the one pool all Prisma clients share', min: 1, max: 200, default: 10 },
   TRUST_PROXY: { kind: 'boolean', meaning: '`true` behind a TLS-terminating proxy (honours `X-Forwarded-*`)', default: false },
+  SHUTDOWN_TIMEOUT: {
+    kind: 'integer',
+    meaning:
+      'how long a stop (SIGTERM) may take: in-flight requests are answered, later responses close their connection, change streams end with a retry hint; past it the process exits 1',
+    unit: 'seconds',
+    min: 1,
+    max: 600,
+    default: 25,
+  },
   TENANT_PLACEMENT: {
     kind: 'enum',
     meaning: 'placement of a tenant created without one: `isolated` (own schema) or `pooled` (shared schema under row-level security)',

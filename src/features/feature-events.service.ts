@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, type MessageEvent } from
 import { Observable } from 'rxjs';
 import { AuthError } from '../auth/auth.errors.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
+import { Draining } from '../infra/http/draining.js';
 import { TenantAccessService } from '../tenants/tenant-access.service.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { TENANT_CHANGED } from '../tenants/tenants.service.js';
@@ -16,7 +17,8 @@ interface Subscriber {
   /** The last change this subscriber was sent. */
   lastId: string;
   send(change: FeatureChange): void;
-  close(): void;
+  /** Ends the stream, telling the client where to resume and when to reconnect. */
+  close(lastId: string): void;
 }
 
 const PAGE = 500;
@@ -71,7 +73,10 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
     private readonly access: TenantAccessService,
     private readonly repository: TenantFeaturesRepository,
     private readonly tickets: StreamTickets,
+    private readonly draining: Draining,
   ) {
+    // Stopping: streams end (with the retry hint) so their connections can close.
+    draining.onBegin(() => this.closeAll());
     changes.subscribe(TENANT_FLAGS_CHANGED, (tenantId) => this.wake(tenantId));
     // A suspended, deleted or moved tenant: streams re-check it.
     changes.subscribe(TENANT_CHANGED, (tenantId) => this.wake(tenantId));
@@ -91,8 +96,9 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
       let unsubscribed = false;
       // A comment-only message (no id, no data): clients ignore it.
       const heartbeat = setInterval(() => observer.next({ comment: 'keep-alive' } as unknown as MessageEvent), HEARTBEAT_MS);
-      const end = (): void => {
+      const end = (lastId: string): void => {
         clearInterval(heartbeat);
+        observer.next({ id: lastId, retry: RECONNECT_MS } as unknown as MessageEvent);
         observer.complete();
       };
       this.attach(tenant, lastEventId, {
@@ -138,8 +144,12 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
 
   /** Streams never end by themselves; end them so the HTTP server can close. */
   beforeApplicationShutdown(): void {
+    this.closeAll();
+  }
+
+  private closeAll(): void {
     clearInterval(this.sweeper);
-    for (const subscribers of this.byTenant.values()) for (const subscriber of subscribers) subscriber.close();
+    for (const subscribers of this.byTenant.values()) for (const subscriber of subscribers) subscriber.close(subscriber.lastId);
     this.byTenant.clear();
   }
 
@@ -157,6 +167,10 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
     }
     const subscriber: Subscriber = { tenantId: tenant.id, lastId, send: sink.send, close: sink.close };
     sink.started(subscriber.lastId);
+    if (this.draining.active) {
+      sink.close(lastId);
+      return () => undefined;
+    }
     let subscribers = this.byTenant.get(tenant.id);
     if (!subscribers) this.byTenant.set(tenant.id, (subscribers = new Set()));
     subscribers.add(subscriber);
@@ -184,7 +198,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
     if (!subscribers || subscribers.size === 0) return;
     const tenant = await this.access.resolveById(tenantId).catch(() => undefined);
     if (!tenant) {
-      for (const subscriber of subscribers) subscriber.close();
+      for (const subscriber of subscribers) subscriber.close(subscriber.lastId);
       this.byTenant.delete(tenantId);
       return;
     }

@@ -65,7 +65,7 @@ describe('DPoP (RFC 9449) at the resource server', () => {
   it('accepts the bound token with its proof at the API and at OFREP', async () => {
     const me = await oauth.fetchProtectedResource(config, bound, new URL(meUrl), 'GET', undefined, undefined, { DPoP: dpop });
     expect(me.status).toBe(200);
-    expect((await me.json()).tenant).toBe('acme');
+    expect(((await me.json()) as { tenant: string }).tenant).toBe('acme');
     const ofrep = await oauth.fetchProtectedResource(
       config,
       bound,
@@ -98,7 +98,7 @@ describe('DPoP (RFC 9449) at the resource server', () => {
     ];
     for (const [name, made] of cases) {
       const response = await call(bound, meUrl, made ? { dpop: await made } : {});
-      expect({ name, status: response.status, body: (await response.json()).code }).toEqual({
+      expect({ name, status: response.status, body: ((await response.json()) as { code: string }).code }).toEqual({
         name,
         status: 401,
         body: 'DPOP_PROOF_INVALID',
@@ -116,7 +116,7 @@ describe('DPoP (RFC 9449) at the resource server', () => {
       expect((await call(bound, meUrl, { dpop: once })).status).toBe(200);
       const replayed = await call(bound, `${second.url}/api/v1/me/features`, { dpop: once });
       expect(replayed.status).toBe(401);
-      expect((await replayed.json()).detail).toBe('This DPoP proof was used before.');
+      expect(((await replayed.json()) as { detail: string }).detail).toBe('This DPoP proof was used before.');
     } finally {
       if (second !== testApp) await second.close();
     }
@@ -135,7 +135,7 @@ describe('DPoP (RFC 9449) at the resource server', () => {
     await api(testApp, plain).get('/api/v1/me/features').expect(200);
     const response = await call(plain, meUrl, { dpop: await proof(keys, { htm: 'GET', htu: meUrl, token: plain }) });
     expect(response.status).toBe(401);
-    expect((await response.json()).code).toBe('TOKEN_INVALID');
+    expect(((await response.json()) as { code: string }).code).toBe('TOKEN_INVALID');
   });
 
   describe('userinfo', () => {

@@ -9,6 +9,10 @@ export class EventStreamClient {
   private readonly events: StreamEvent[] = [];
   private waiters: (() => void)[] = [];
   private buffer = '';
+  /** The fields of the last message that carried no data (the retry hint and resume point). */
+  private lastControl: Record<string, string> | undefined;
+  private finished!: Promise<Record<string, string> | undefined>;
+  private finish!: () => void;
 
   private constructor(
     private readonly controller: AbortController,
@@ -22,6 +26,7 @@ export class EventStreamClient {
       signal: controller.signal,
     });
     const client = new EventStreamClient(controller, response.status);
+    client.finished = new Promise((resolve) => (client.finish = () => resolve(client.lastControl)));
     if (response.body) void client.read(response.body);
     return client;
   }
@@ -51,6 +56,15 @@ export class EventStreamClient {
     this.controller.abort();
   }
 
+  /** Resolves when the server ends the stream, with its last data-less message (retry, id). */
+  ended(timeoutMs = 5_000): Promise<Record<string, string> | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the stream did not end within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.finished, timeout]).finally(() => clearTimeout(timer));
+  }
+
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
     const decoder = new TextDecoder();
     try {
@@ -65,6 +79,7 @@ export class EventStreamClient {
     } catch {
       // aborted by close()
     }
+    this.finish();
   }
 
   private parse(block: string): void {
@@ -74,7 +89,10 @@ export class EventStreamClient {
       const [name, ...rest] = line.split(':');
       fields[name!] = rest.join(':').replace(/^ /, '');
     }
-    if (fields.data === undefined) return;
+    if (fields.data === undefined) {
+      if (Object.keys(fields).length > 0) this.lastControl = fields;
+      return;
+    }
     this.events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) as Record<string, unknown> });
     for (const waiter of this.waiters.splice(0)) waiter();
   }

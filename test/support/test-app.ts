@@ -1,15 +1,14 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as oauth from 'openid-client';
-import { createApp } from '../../src/app.factory.js';
+import { createApp, type TenantryApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
 export interface TestApp {
-  app: NestFastifyApplication;
+  app: TenantryApp;
   config: AppConfig;
   database: TestDatabase;
   /** PUBLIC_URL: the issuer and audience are derived from it. */

@@ -26,14 +26,15 @@ export function createRequestIdGenerator(): () => string {
  * response makes Node merge every later header into it one by one, a cost
  * measured in tens of microseconds per request). URLs are logged without
  * their query string: OAuth redirects and callbacks carry codes, states and
- * tokens there; headers are never logged.
+ * tokens there; headers are never logged. Once the process is stopping,
+ * every answer closes its connection.
  *
  * Deliberately light: it runs on every token request, where the whole budget
  * is a few hundred microseconds. Above `info` no request line is written, so
  * no finish listener is attached (5xx are logged where they happen: the
  * problem-details filter and the provider's server_error handler).
  */
-export function createRequestLogger(logger: PinoLogger, rawPrefix: string): RequestHook {
+export function createRequestLogger(logger: PinoLogger, rawPrefix: string, draining: { readonly active: boolean }): RequestHook {
   const nextId = createRequestIdGenerator();
   return (request, reply, done) => {
     const incoming = request.headers['x-request-id'];
@@ -42,6 +43,8 @@ export function createRequestLogger(logger: PinoLogger, rawPrefix: string): Requ
     const url = request.raw.url ?? '/';
     if (url.startsWith(rawPrefix)) response.setHeader('X-Request-Id', id);
     else void reply.header('x-request-id', id);
+    // Stopping: this answer closes its keep-alive connection, so the client sends its next request elsewhere.
+    if (draining.active) response.setHeader('Connection', 'close');
     if (logger.isLevelEnabled('info') && !url.startsWith('/health/')) {
       const started = performance.now();
       response.once('finish', () => {
