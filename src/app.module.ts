@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { Draining, DrainingModule } from './infra/http/draining.js';
 import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
+import { RateLimitModule } from './infra/rate-limit/rate-limit.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -21,6 +22,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DrainingModule.forRoot(draining),
         DatabaseModule.forRoot({ joinRunning: false }),
+        RateLimitModule,
         HealthModule,
         TenantsModule,
         UsersModule,

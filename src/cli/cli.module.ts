@@ -5,6 +5,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { FeaturesModule } from '../features/features.module.js';
 import { DatabaseModule } from '../infra/database/database.module.js';
 import { DrainingModule } from '../infra/http/draining.js';
+import { RateLimitModule } from '../infra/rate-limit/rate-limit.module.js';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -23,6 +24,7 @@ export class CliModule {
         ConfigModule.forRoot(config),
         DrainingModule.forRoot(),
         DatabaseModule.forRoot({ joinRunning: true }),
+        RateLimitModule,
         TenantsModule,
         UsersModule,
         OidcModule,

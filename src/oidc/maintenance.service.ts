@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { OperationsConfig } from '../config/app-config.js';
+import { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import { LoginThrottleRepository } from './interactions/login-throttle.repository.js';
 import { KeysService } from './keys.service.js';
 import { OidcPayloadsRepository } from './oidc-payloads.repository.js';
@@ -7,6 +8,7 @@ import { OidcService } from './oidc.service.js';
 
 const TICK_MS = 60_000;
 const THROTTLE_RETENTION_MS = 24 * 3600 * 1000;
+const IDLE_BUCKET_SECONDS = 3600;
 
 /**
  * Scheduled work, like Passport's scheduled passport:purge: rotate the
@@ -27,6 +29,7 @@ export class MaintenanceService implements OnApplicationShutdown {
     private readonly oidc: OidcService,
     private readonly payloads: OidcPayloadsRepository,
     private readonly throttles: LoginThrottleRepository,
+    private readonly limits: RateLimits,
   ) {}
 
   start(): void {
@@ -61,7 +64,9 @@ export class MaintenanceService implements OnApplicationShutdown {
     const tokens = await this.payloads.deleteExpired();
     const keys = await this.keys.purgeExpiredKeys();
     const throttles = await this.throttles.deleteStale(new Date(Date.now() - THROTTLE_RETENTION_MS));
-    return { tokens, keys, throttles };
+    // Idle token buckets are full again; a rate limit does not need them.
+    const buckets = await this.limits.purgeIdle(IDLE_BUCKET_SECONDS);
+    return { tokens, keys, throttles: throttles + buckets };
   }
 
   onApplicationShutdown(): void {

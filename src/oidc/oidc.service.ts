@@ -5,6 +5,7 @@ import type { AdapterPayload, Provider } from 'oidc-provider';
 import { OperationsConfig, ServerConfig, TokenConfig } from '../config/app-config.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { DatabaseService } from '../infra/database/database.service.js';
+import { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import { AccountsService } from './accounts.service.js';
 import { TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './client-tenant.js';
 import type { StoredClient } from './clients.repository.js';
@@ -57,8 +58,9 @@ export class OidcService {
     private readonly accounts: AccountsService,
     private readonly changes: ChangeBus,
     operations: OperationsConfig,
+    limits: RateLimits,
   ) {
-    this.limiter = new TokenRateLimiter(operations.tokenRateLimitPerMinute);
+    this.limiter = new TokenRateLimiter(operations.tokenRateLimitPerMinute, limits);
     changes.subscribe(SIGNING_KEYS_CHANGED, () => {
       this.refreshKeys().catch((error: Error) => this.logger.error(`could not load rotated signing keys: ${error.message}`));
     });

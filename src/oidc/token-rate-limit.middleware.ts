@@ -8,7 +8,7 @@ export function limitTokenRequests(limiter: TokenRateLimiter) {
       await next();
       return;
     }
-    const wait = limiter.take(TokenRateLimiter.callerOf(ctx.req));
+    const wait = await limiter.take(TokenRateLimiter.callerOf(ctx.req));
     if (wait === undefined) {
       await next();
       return;

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { LruCache } from '../infra/cache/lru-cache.js';
+import type { RateLimits, RateRule } from '../infra/rate-limit/rate-limits.js';
 
 const BURST_SECONDS = 10;
-const TRACKED_CALLERS = 50_000;
 
 function decodeComponent(value: string): string | undefined {
   try {
@@ -12,27 +11,19 @@ function decodeComponent(value: string): string | undefined {
   }
 }
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 /**
- * Token-bucket limit on /oidc/token per client (the Basic-auth client id) or,
- * for requests without one, per address. In-process: with N instances the
- * ceiling is N times the limit, which still stops a runaway client.
+ * The limit on /oidc/token: per client (the Basic-auth client id) or, for
+ * requests without one, per address; TOKEN_RATE_LIMIT per minute with bursts
+ * of 10 s' worth, held for the whole deployment (RateLimits).
  */
 export class TokenRateLimiter {
-  private readonly buckets = new LruCache<string, Bucket>(TRACKED_CALLERS);
-  private readonly perMs: number;
-  private readonly capacity: number;
+  private readonly rule: RateRule;
 
   constructor(
     readonly perMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly limits: RateLimits,
   ) {
-    this.perMs = perMinute / 60_000;
-    this.capacity = Math.max(1, Math.ceil((perMinute / 60) * BURST_SECONDS));
+    this.rule = { perMinute, burstSeconds: BURST_SECONDS };
   }
 
   get enabled(): boolean {
@@ -53,17 +44,8 @@ export class TokenRateLimiter {
     return `address:${request.socket.remoteAddress ?? 'unknown'}`;
   }
 
-  /** Takes one token; returns the seconds to wait when there is none. */
-  take(caller: string): number | undefined {
-    const now = this.now();
-    const bucket = this.buckets.get(caller) ?? { tokens: this.capacity, updatedAt: now };
-    bucket.tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.updatedAt) * this.perMs);
-    bucket.updatedAt = now;
-    this.buckets.set(caller, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
-    }
-    return Math.ceil((1 - bucket.tokens) / this.perMs / 1000);
+  /** Takes one token; the seconds to wait when there is none. */
+  take(caller: string): Promise<number | undefined> {
+    return this.limits.take(`oidc-token:${caller}`, this.rule);
   }
 }
