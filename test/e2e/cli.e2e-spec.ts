@@ -202,6 +202,7 @@ describe('operator CLI', () => {
       removed: expect.any(Number),
       keysRemoved: 0,
       throttlesRemoved: expect.any(Number),
+      dpopProofsRemoved: 0,
     });
   });
 
