@@ -68,10 +68,11 @@ describe('API access tokens and tenant isolation', () => {
   });
 
   describe('authentication', () => {
-    it('answers a request without a token with 401 and a bare Bearer challenge (RFC 6750 §3.1)', async () => {
+    it('answers a request without a token with 401 and challenges without an error code (RFC 6750 §3.1)', async () => {
       const response = await api(testApp).get('/api/v1/tenants/acme/features');
       expectProblem(response, 401, 'TOKEN_MISSING');
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="tenantry"');
+      // No error code without credentials; both schemes offered, DPoP with its proof algorithms (RFC 9449 §7.1).
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="tenantry", DPoP realm="tenantry", algs="ES256 EdDSA Ed25519"');
     });
 
     it('refuses a token that is not a JWT', async () => {
