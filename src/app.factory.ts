@@ -7,6 +7,7 @@ import { ChangeBus } from './infra/database/change-bus.service.js';
 import { DatabaseService } from './infra/database/database.service.js';
 import type { Server } from 'node:http';
 import { answerTaggedBodies } from './infra/http/conditional-read.js';
+import { corsDelegator } from './infra/http/cors.js';
 import { Draining } from './infra/http/draining.js';
 import { drainConnections, trackConnections } from './infra/http/graceful-shutdown.js';
 import { boundedJsonParser } from './infra/http/request-body.js';
@@ -14,6 +15,7 @@ import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
 import { OidcService } from './oidc/oidc.service.js';
+import { WebOriginsService } from './oidc/web-origins.service.js';
 import { setupOpenApi } from './openapi.js';
 import { TenantMigrationsService } from './tenants/tenant-migrations.service.js';
 import { TenantMoveService } from './tenants/tenant-move.service.js';
@@ -21,6 +23,8 @@ import { TenantRemovalService } from './tenants/tenant-removal.service.js';
 
 /** Where the authorization server is mounted; the issuer is `${PUBLIC_URL}/oidc`. */
 export const OIDC_MOUNT_PATH = '/oidc';
+// What browser apps on other origins may call here (CORS); /oidc answers for itself.
+const CROSS_ORIGIN_PATHS = /^\/(ofrep\/v1\/|api\/v1\/me\/)/;
 // API bodies are small JSON documents; the provider applies its own limit under /oidc.
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -57,6 +61,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));
   answerTaggedBodies(fastify);
+  // Browser apps on their own origins call OFREP, the token's own API and the change streams;
+  // the authorization server under /oidc answers its own CORS (clientBasedCORS).
+  const webOrigins = app.get(WebOriginsService);
+  app.enableCors({
+    delegator: corsDelegator({ crossOrigin: (path) => CROSS_ORIGIN_PATHS.test(path), allows: (origin) => webOrigins.isRegistered(origin) }),
+  } as never);
 
   const database = app.get(DatabaseService);
   await database.migrateControlPlane();

@@ -1,6 +1,14 @@
 /** Custom client metadata carrying the tenant a client acts for. */
 export const TENANT_ID_METADATA = 'urn:tenantry:tenant_id';
 export const TENANT_SLUG_METADATA = 'urn:tenantry:tenant';
+/** Custom client metadata: the browser origins the client may call from (CORS). */
+export const WEB_ORIGINS_METADATA = 'urn:tenantry:web_origins';
+
+/** Whether a browser at `origin` may call Tenantry for this oidc-provider Client instance. */
+export function allowsWebOrigin(client: unknown, origin: string): boolean {
+  const origins = (client as Record<string, unknown> | undefined)?.[WEB_ORIGINS_METADATA];
+  return Array.isArray(origins) && origins.includes(origin);
+}
 
 export interface ClientTenant {
   tenantId: string;

@@ -18,5 +18,7 @@ export interface RegisteredClient {
   scopes: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** Browser origins allowed to call Tenantry for this client (CORS). */
+  webOrigins: string[];
   createdAt: Date;
 }

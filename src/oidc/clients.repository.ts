@@ -21,6 +21,7 @@ function toClient(row: ClientWithTenant): StoredClient {
     scopes: row.scopes,
     redirectUris: row.redirectUris,
     postLogoutRedirectUris: row.postLogoutRedirectUris,
+    webOrigins: row.webOrigins,
     createdAt: row.createdAt,
   };
 }
@@ -34,6 +35,7 @@ export interface NewClient {
   scopes: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  webOrigins: string[];
 }
 
 @Injectable()
@@ -51,6 +53,7 @@ export class ClientsRepository {
         scopes: client.scopes,
         redirectUris: client.redirectUris,
         postLogoutRedirectUris: client.postLogoutRedirectUris,
+        webOrigins: client.webOrigins,
       },
       include: { tenant: true },
     });
@@ -83,6 +86,14 @@ export class ClientsRepository {
   async delete(clientId: string): Promise<boolean> {
     const { count } = await this.database.control.client.deleteMany({ where: { id: clientId } });
     return count > 0;
+  }
+
+  /** Every web origin some client registered (CORS). */
+  async allWebOrigins(): Promise<string[]> {
+    const rows = await this.database.control.$queryRaw<
+      { origin: string }[]
+    >`SELECT DISTINCT unnest("web_origins") AS origin FROM "tenantry"."clients"`;
+    return rows.map((row) => row.origin);
   }
 
   /** Removes a tenant's clients; returns their ids. */

@@ -10,7 +10,7 @@ import { generateClientSecret, hashClientSecret } from './client-secret.js';
 import { GRANT_TYPES, type GrantType, type RegisteredClient } from './client.js';
 import { ClientsRepository, type StoredClient } from './clients.repository.js';
 import { OidcError } from './oidc.errors.js';
-import { validateRedirectUri } from './redirect-uri.js';
+import { validateRedirectUri, validateWebOrigin } from './redirect-uri.js';
 
 export interface CreateClientCommand {
   name: string;
@@ -20,6 +20,8 @@ export interface CreateClientCommand {
   public?: boolean;
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
+  /** Browser origins allowed to call Tenantry for the client (CORS). */
+  webOrigins?: string[];
 }
 
 export interface CreatedClient {
@@ -68,6 +70,7 @@ export class ClientsService implements ClientRegistry {
     const scopes = this.validateScopes(command);
     const redirectUris = (command.redirectUris ?? []).map((uri) => this.checkRedirectUri(uri));
     const postLogoutRedirectUris = (command.postLogoutRedirectUris ?? []).map((uri) => this.checkRedirectUri(uri));
+    const webOrigins = [...new Set((command.webOrigins ?? []).map((origin) => this.checkWebOrigin(origin)))];
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
       throw new OidcError('CLIENT_INVALID', 'authorization_code needs at least one redirect URI.');
     }
@@ -85,6 +88,7 @@ export class ClientsService implements ClientRegistry {
       scopes,
       redirectUris,
       postLogoutRedirectUris,
+      webOrigins,
     });
     await this.changes.publish({ topic: CLIENT_CHANGED, key: stored.clientId });
     this.logger.log(
@@ -183,6 +187,12 @@ export class ClientsService implements ClientRegistry {
       throw new OidcError('CLIENT_INVALID', 'tenants:read and tenants:write are for platform clients only.');
     }
     return scopes;
+  }
+
+  private checkWebOrigin(origin: string): string {
+    const problem = validateWebOrigin(origin);
+    if (problem) throw new OidcError('CLIENT_INVALID', `web origin ${JSON.stringify(origin)}: ${problem}.`);
+    return origin;
   }
 
   private checkRedirectUri(uri: string): string {

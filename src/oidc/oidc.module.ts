@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DpopReplayRepository } from '../auth/dpop-replay.repository.js';
 import { ClientRegistry, TokenLiveness, VerificationKeys } from '../auth/issuer.port.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -17,6 +18,7 @@ import { OidcPayloadsRepository } from './oidc-payloads.repository.js';
 import { OidcTenantLifecycle } from './oidc-tenant-lifecycle.js';
 import { OidcService } from './oidc.service.js';
 import { TokenLivenessService } from './token-liveness.service.js';
+import { WebOriginsService } from './web-origins.service.js';
 
 /** The authorization server; it also provides what the API's guard needs from the issuer (auth/issuer.port.ts). */
 @Module({
@@ -32,6 +34,8 @@ import { TokenLivenessService } from './token-liveness.service.js';
     OidcPayloadsRepository,
     OidcTenantLifecycle,
     TokenLivenessService,
+    WebOriginsService,
+    DpopReplayRepository,
     LoginThrottleRepository,
     LoginThrottleService,
     InteractionsService,
@@ -40,6 +44,15 @@ import { TokenLivenessService } from './token-liveness.service.js';
     { provide: TokenLiveness, useExisting: TokenLivenessService },
     { provide: ClientRegistry, useExisting: ClientsService },
   ],
-  exports: [KeysService, ClientsService, OidcService, MaintenanceService, VerificationKeys, TokenLiveness, ClientRegistry],
+  exports: [
+    KeysService,
+    ClientsService,
+    OidcService,
+    MaintenanceService,
+    WebOriginsService,
+    VerificationKeys,
+    TokenLiveness,
+    ClientRegistry,
+  ],
 })
 export class OidcModule {}

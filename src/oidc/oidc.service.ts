@@ -1,18 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { compactVerify, decodeProtectedHeader } from 'jose';
+import { compactVerify, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { AdapterPayload, Provider } from 'oidc-provider';
 import { OperationsConfig, ServerConfig, TokenConfig } from '../config/app-config.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import { RateLimits } from '../infra/rate-limit/rate-limits.js';
 import { AccountsService } from './accounts.service.js';
-import { TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './client-tenant.js';
+import { TENANT_ID_METADATA, TENANT_SLUG_METADATA, WEB_ORIGINS_METADATA } from './client-tenant.js';
 import type { StoredClient } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
-import { KeysService, SIGNING_KEYS_CHANGED } from './keys.service.js';
+import { KeysService, SIGNING_ALGORITHM, SIGNING_KEYS_CHANGED } from './keys.service.js';
 import { createProvider } from './provider.factory.js';
 import { ACCESS_TOKEN_REVOKED, GRANT_REVOKED } from './token-liveness.service.js';
+import type { ApiAccessToken } from './api-token-userinfo.js';
+import { SCOPE_CLAIMS } from './provider-configuration.js';
+import { DpopReplayRepository } from '../auth/dpop-replay.repository.js';
 import { TokenRateLimiter } from './token-rate-limiter.js';
 
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
@@ -31,6 +34,7 @@ export function toProviderMetadata(client: StoredClient): AdapterPayload {
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     scope: client.scopes.join(' '),
     ...(client.tenantId && client.tenantSlug ? { [TENANT_ID_METADATA]: client.tenantId, [TENANT_SLUG_METADATA]: client.tenantSlug } : {}),
+    [WEB_ORIGINS_METADATA]: client.webOrigins,
   };
 }
 
@@ -59,6 +63,7 @@ export class OidcService {
     private readonly changes: ChangeBus,
     operations: OperationsConfig,
     limits: RateLimits,
+    private readonly proofs: DpopReplayRepository,
   ) {
     this.limiter = new TokenRateLimiter(operations.tokenRateLimitPerMinute, limits);
     changes.subscribe(SIGNING_KEYS_CHANGED, () => {
@@ -105,6 +110,16 @@ export class OidcService {
     const provider = createProvider({
       limiter: this.limiter,
       resolveUserToken: (token) => this.userTokenId(token),
+      userinfo: {
+        userinfoUrl: `${this.server.issuer}/me`,
+        verify: (token) => this.apiAccessToken(token),
+        claimsOf: async (client, sub) => {
+          const account = await this.accounts.findAccount(client, sub);
+          return account ? ((await account.claims('userinfo', '', {}, [])) as Record<string, unknown>) : undefined;
+        },
+        rememberProof: (jkt, jti, expiresAt) => this.proofs.remember(jkt, jti, expiresAt),
+        scopeClaims: SCOPE_CLAIMS,
+      },
       server: this.server,
       tokens: this.tokens,
       jwks: this.keys.providerJwks(),
@@ -124,6 +139,27 @@ export class OidcService {
     this.publishedKeys = this.keySignature();
     this.current = provider;
     this.currentCallback = provider.callback();
+  }
+
+  /** A user access token for the API that we signed, unexpired: its claims; undefined for anything else. */
+  private async apiAccessToken(token: string): Promise<ApiAccessToken | undefined> {
+    try {
+      const header = decodeProtectedHeader(token);
+      if (header.typ !== 'at+jwt' || typeof header.kid !== 'string') return undefined;
+      const key = await this.keys.forKid(header.kid);
+      if (!key) return undefined;
+      const { payload } = await jwtVerify(token, key, {
+        issuer: this.server.issuer,
+        audience: this.server.apiAudience,
+        algorithms: [SIGNING_ALGORITHM],
+      });
+      const { jti, sub, client_id: clientId, scope, cnf } = payload as Record<string, unknown> & { cnf?: { jkt?: unknown } };
+      if (typeof jti !== 'string' || typeof sub !== 'string' || typeof clientId !== 'string' || sub === clientId) return undefined;
+      const scopes = new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
+      return { jti, sub, clientId, scopes, jkt: typeof cnf?.jkt === 'string' ? cnf.jkt : null };
+    } catch {
+      return undefined;
+    }
   }
 
   /** The jti of a user access token we signed (checked signature and issuer), or undefined. */

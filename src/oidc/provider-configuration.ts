@@ -3,7 +3,7 @@ import { DPOP_ALGORITHMS } from '../auth/dpop-proof.js';
 import { ALL_SCOPES, isApiScope, isScope } from '../auth/scopes.js';
 import type { ServerConfig, TokenConfig } from '../config/app-config.js';
 import type { ControlPrismaClient } from '../infra/database/database.service.js';
-import { clientTenant, TENANT_ID_METADATA, TENANT_SLUG_METADATA } from './client-tenant.js';
+import { allowsWebOrigin, clientTenant, TENANT_ID_METADATA, TENANT_SLUG_METADATA, WEB_ORIGINS_METADATA } from './client-tenant.js';
 import { SIGNING_ALGORITHM } from './keys.service.js';
 import { EXTERNAL_SIGNING_FEATURE, type LocalSigningKey } from './local-signing-key.js';
 import {
@@ -15,6 +15,15 @@ import {
   providerErrorPage,
 } from './pages/provider.pages.js';
 import { createPrismaAdapter, type ClientLookup } from './prisma-adapter.js';
+
+/** The claims each scope releases (OpenID Connect Core §5.4). */
+export const SCOPE_CLAIMS = {
+  openid: ['sub'],
+  profile: ['name', 'updated_at'],
+  email: ['email', 'email_verified'],
+} as const satisfies Record<string, readonly string[]>;
+
+const CLAIM_SCOPES = new Set<string>(Object.keys(SCOPE_CLAIMS));
 
 export interface AccountDirectory {
   findAccount(client: unknown, accountId: string): Promise<Account | undefined>;
@@ -66,9 +75,12 @@ function resourceIndicators(server: ServerConfig, tokens: TokenConfig): NonNulla
     let info = descriptions.get(clientScope);
     if (!info) {
       info = {
+        // The API scopes, and the OpenID scopes that release claims: the one
+        // access token of a code exchange then works at the API and at
+        // userinfo, whose claims follow the OpenID scopes it carries.
         scope: clientScope
           .split(' ')
-          .filter((scope) => isApiScope(scope))
+          .filter((scope) => isApiScope(scope) || CLAIM_SCOPES.has(scope))
           .join(' '),
         audience: server.apiAudience,
         accessTokenTTL: tokens.accessTokenTtlSeconds,
@@ -115,14 +127,10 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
   const { server, tokens, accounts } = options;
   const ownOrigin = new URL(server.publicUrl).origin;
   return {
-    // Browser calls to the token endpoint: from our own origin (Swagger UI),
-    // or, for public clients (SPAs) and userinfo, from a registered redirect origin.
-    clientBasedCORS: (ctx, origin, client) => {
-      if (origin === ownOrigin) return true;
-      if (origin === 'null') return false;
-      if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
-      return client.redirectUris?.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin) ?? false;
-    },
+    // Browser calls (token endpoint, userinfo, introspection, revocation):
+    // from our own origin (Swagger UI), or from an origin the client
+    // registered (webOrigins), and no other; never credentials.
+    clientBasedCORS: (_ctx, origin, client) => origin === ownOrigin || allowsWebOrigin(client, origin),
     adapter: createPrismaAdapter(options.prisma, options.findClient, options.onTokensRevoked),
     jwks: options.jwks,
     cookies: { keys: options.cookieKeys },
@@ -130,14 +138,14 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
     // OAuth 2.1 / RFC 9700: no implicit or hybrid flows.
     responseTypes: ['code'],
     scopes: [...ALL_SCOPES],
-    claims: { openid: ['sub'], profile: ['name', 'updated_at'], email: ['email', 'email_verified'] },
+    claims: SCOPE_CLAIMS,
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: SIGNING_ALGORITHM,
     },
-    extraClientMetadata: { properties: [TENANT_ID_METADATA, TENANT_SLUG_METADATA] },
+    extraClientMetadata: { properties: [TENANT_ID_METADATA, TENANT_SLUG_METADATA, WEB_ORIGINS_METADATA] },
     extraTokenClaims: (ctx) => {
       const tenant = clientTenant(ctx.oidc.client);
       return tenant ? { tenant_id: tenant.tenantId, tenant: tenant.tenantSlug } : undefined;

@@ -1,5 +1,7 @@
 import { Provider } from 'oidc-provider';
+import { OIDC_SCOPES } from '../auth/scopes.js';
 import { verifyClientSecret } from './client-secret.js';
+import { serveUserinfoForApiTokens, type ApiTokenUserinfoDependencies } from './api-token-userinfo.js';
 import { buildProviderConfiguration, type ProviderOptions } from './provider-configuration.js';
 import { resolveUserTokens, type UserTokenResolver } from './structured-tokens.js';
 import { limitTokenRequests } from './token-rate-limit.middleware.js';
@@ -8,6 +10,7 @@ import type { TokenRateLimiter } from './token-rate-limiter.js';
 export interface ProviderSetup extends ProviderOptions {
   limiter: TokenRateLimiter;
   resolveUserToken: UserTokenResolver;
+  userinfo: Omit<ApiTokenUserinfoDependencies, 'findClient' | 'grantedScopes'>;
 }
 
 /**
@@ -66,5 +69,17 @@ export function createProvider(setup: ProviderSetup): Provider {
   recordUserAccessTokens(provider);
   provider.use(limitTokenRequests(setup.limiter));
   provider.use(resolveUserTokens(setup.resolveUserToken));
+  provider.use(
+    serveUserinfoForApiTokens({
+      ...setup.userinfo,
+      findClient: (clientId) => provider.Client.find(clientId),
+      // The token's record (removed when it or its grant is revoked), then its grant's OpenID scopes.
+      grantedScopes: async (token) => {
+        const record = await provider.AccessToken.find(token.jti);
+        const grant = record?.grantId ? await provider.Grant.find(record.grantId) : undefined;
+        return grant ? new Set(grant.getOIDCScopeFiltered(new Set(OIDC_SCOPES)).split(' ').filter(Boolean)) : undefined;
+      },
+    }),
+  );
   return provider;
 }

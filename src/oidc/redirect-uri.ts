@@ -18,3 +18,16 @@ export function validateRedirectUri(value: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return undefined;
   return 'must use https, http on localhost, or a reverse-domain private-use scheme';
 }
+
+/**
+ * A web origin a client may call from (CORS): `scheme://host[:port]` and
+ * nothing else, https (http only on loopback), never `null` or `*`. Returns
+ * the problem, or undefined when acceptable.
+ */
+export function validateWebOrigin(value: string): string | undefined {
+  const url = URL.parse(value);
+  if (!url || !/^https?:$/.test(url.protocol)) return 'is not an http(s) origin';
+  if (url.origin !== value) return `must be an origin alone (scheme, host, port), like ${url.origin}`;
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return 'must use https (http only on localhost)';
+  return undefined;
+}

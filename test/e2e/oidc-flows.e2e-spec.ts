@@ -101,7 +101,8 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
       tenant_id: acme.tenant.id,
       aud: `${testApp.baseUrl}/api`,
     });
-    expect(String(access.scope).split(' ')).toEqual(['features:read']);
+    // The API scope, and the OpenID scopes that release claims (the same token serves userinfo).
+    expect(String(access.scope).split(' ')).toEqual(['openid', 'profile', 'email', 'features:read']);
   });
 
   it('reads the tenant’s flags with the user’s access token', async () => {
@@ -112,6 +113,27 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
   it('remembers consent per grant: a second sign-in asks nothing', async () => {
     const again = await silentSignIn(page);
     expect(decodeJwt(again.access_token).sub).toBe(acme.user.id);
+  });
+
+  it('serves userinfo with the access token of the code exchange, claims following the granted OpenID scopes', async () => {
+    const userinfo = await oauth.fetchUserInfo(acme.config, tokens.access_token, acme.user.id);
+    expect(userinfo).toEqual({ sub: acme.user.id, email: 'alice@acme.test', email_verified: true, name: 'User of acme', updated_at: expect.any(Number) });
+    // The same token still works at the API.
+    await api(testApp, tokens.access_token).get('/api/v1/me/features').expect(200);
+  });
+
+  it('releases only the claims of the OpenID scopes granted', async () => {
+    const request = await authorizationRequest(acme.config, app.callback, { scope: 'openid email features:read' });
+    const callback = await app.next(async () => {
+      await page.goto(request.url.href);
+      await page.getByRole('button', { name: 'Allow' }).click();
+    });
+    const narrow = await exchange(callback, request);
+    expect(await oauth.fetchUserInfo(acme.config, narrow.access_token, acme.user.id)).toEqual({
+      sub: acme.user.id,
+      email: 'alice@acme.test',
+      email_verified: true,
+    });
   });
 
   it('serves userinfo with a token narrowed to OpenID scopes', async () => {
@@ -139,7 +161,7 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
       active: true,
       sub: acme.user.id,
       client_id: acme.clientId,
-      scope: 'features:read',
+      scope: 'openid profile email features:read',
     });
     expect(await oauth.tokenIntrospection(acme.config, fresh.refresh_token!)).toMatchObject({
       active: true,

@@ -10,7 +10,7 @@ function describe(client: RegisteredClient): Record<string, unknown> {
 export const createClientCommand: CliCommand = {
   name: 'clients:create',
   usage:
-    'clients:create --name N --grant G [--grant G2] --scope "S1 S2" [--tenant slug] [--public] [--redirect-uri U]... [--post-logout-redirect-uri U]...',
+    'clients:create --name N --grant G [--grant G2] --scope "S1 S2" [--tenant slug] [--public] [--redirect-uri U]... [--post-logout-redirect-uri U]... [--web-origin O]...',
   summary: 'register a client; a confidential client gets a secret, shown once',
   options: {
     name: { type: 'string' },
@@ -20,6 +20,7 @@ export const createClientCommand: CliCommand = {
     public: { type: 'boolean' },
     'redirect-uri': { type: 'string', multiple: true },
     'post-logout-redirect-uri': { type: 'string', multiple: true },
+    'web-origin': { type: 'string', multiple: true },
   },
   async run(app, input) {
     const { client, clientSecret } = await app.get(ClientsService).create({
@@ -30,6 +31,7 @@ export const createClientCommand: CliCommand = {
       public: input.options.public === true,
       redirectUris: stringList(input, 'redirect-uri'),
       postLogoutRedirectUris: stringList(input, 'post-logout-redirect-uri'),
+      webOrigins: stringList(input, 'web-origin'),
     });
     const lines = [`client_id:     ${client.clientId}`];
     if (clientSecret) lines.push(`client_secret: ${clientSecret}`, '', 'Store the secret now: it is not stored and cannot be shown again.');

@@ -10,6 +10,7 @@ export class ClientResponse {
   @ApiProperty({ type: [String] }) scopes!: string[];
   @ApiProperty({ type: [String] }) redirectUris!: string[];
   @ApiProperty({ type: [String] }) postLogoutRedirectUris!: string[];
+  @ApiProperty({ type: [String], description: 'Browser origins allowed to call Tenantry for this client (CORS)' }) webOrigins!: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static from(client: RegisteredClient): ClientResponse {
@@ -22,6 +23,7 @@ export class ClientResponse {
       scopes: client.scopes,
       redirectUris: client.redirectUris,
       postLogoutRedirectUris: client.postLogoutRedirectUris,
+      webOrigins: client.webOrigins,
       createdAt: client.createdAt.toISOString(),
     };
   }

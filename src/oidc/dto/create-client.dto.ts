@@ -45,6 +45,17 @@ export class CreateClientDto {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   postLogoutRedirectUris?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.acme.test'],
+    description: 'Browser origins allowed to call Tenantry for this client (CORS): scheme, host and port, https (http on localhost)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  webOrigins?: string[];
 }
 
 export class ListClientsQueryDto {
