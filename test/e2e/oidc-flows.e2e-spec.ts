@@ -117,7 +117,13 @@ describe('authorization code + PKCE with a real browser and openid-client', () =
 
   it('serves userinfo with the access token of the code exchange, claims following the granted OpenID scopes', async () => {
     const userinfo = await oauth.fetchUserInfo(acme.config, tokens.access_token, acme.user.id);
-    expect(userinfo).toEqual({ sub: acme.user.id, email: 'alice@acme.test', email_verified: true, name: 'User of acme', updated_at: expect.any(Number) });
+    expect(userinfo).toEqual({
+      sub: acme.user.id,
+      email: 'alice@acme.test',
+      email_verified: true,
+      name: 'User of acme',
+      updated_at: expect.any(Number),
+    });
     // The same token still works at the API.
     await api(testApp, tokens.access_token).get('/api/v1/me/features').expect(200);
   });
