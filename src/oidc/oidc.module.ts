@@ -10,6 +10,7 @@ import { InteractionsController } from './interactions/interactions.controller.j
 import { InteractionsService } from './interactions/interactions.service.js';
 import { LoginThrottleRepository } from './interactions/login-throttle.repository.js';
 import { LoginThrottleService } from './interactions/login-throttle.service.js';
+import { SignInOutcomes } from './interactions/sign-in-outcomes.js';
 import { KeysRepository } from './keys.repository.js';
 import { KeysService } from './keys.service.js';
 import { MaintenanceService } from './maintenance.service.js';
@@ -34,12 +35,13 @@ import { TokenLivenessService } from './token-liveness.service.js';
     TokenLivenessService,
     LoginThrottleRepository,
     LoginThrottleService,
+    SignInOutcomes,
     InteractionsService,
     MaintenanceService,
     { provide: VerificationKeys, useExisting: KeysService },
     { provide: TokenLiveness, useExisting: TokenLivenessService },
     { provide: ClientRegistry, useExisting: ClientsService },
   ],
-  exports: [KeysService, ClientsService, OidcService, MaintenanceService, VerificationKeys, TokenLiveness, ClientRegistry],
+  exports: [KeysService, ClientsService, OidcService, MaintenanceService, SignInOutcomes, VerificationKeys, TokenLiveness, ClientRegistry],
 })
 export class OidcModule {}

@@ -14,6 +14,9 @@ import { createProvider } from './provider.factory.js';
 import { ACCESS_TOKEN_REVOKED, GRANT_REVOKED } from './token-liveness.service.js';
 import { TokenRateLimiter } from './token-rate-limiter.js';
 
+/** Where the authorization server is mounted (app.factory.ts); the issuer is `${PUBLIC_URL}/oidc`. */
+export const OIDC_MOUNT_PATH = '/oidc';
+
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
 export function toProviderMetadata(client: StoredClient): AdapterPayload {
   // A tenant client without its tenant's claims would mint platform tokens.
@@ -47,6 +50,7 @@ export class OidcService {
   private currentCallback: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | undefined;
   private publishedKeys = '';
   private readonly limiter: TokenRateLimiter;
+  private readonly observers: ((provider: Provider) => void)[] = [];
 
   constructor(
     private readonly server: ServerConfig,
@@ -67,6 +71,16 @@ export class OidcService {
   get provider(): Provider {
     if (!this.current) throw new Error('the authorization server is not started');
     return this.current;
+  }
+
+  /**
+   * Calls `observe` with the current provider and with each one built after
+   * it, so an observer (metrics) can follow the provider's events across key
+   * rotations without this module knowing who observes.
+   */
+  observeProviders(observe: (provider: Provider) => void): void {
+    this.observers.push(observe);
+    if (this.current) observe(this.current);
   }
 
   /** What is mounted at /oidc: the current provider (it is rebuilt when the signing keys change). */
@@ -119,6 +133,7 @@ export class OidcService {
       },
     });
     provider.on('server_error', (_ctx, error: Error) => this.logger.error(`authorization server error: ${error.message}`, error.stack));
+    for (const observe of this.observers) observe(provider);
     this.publishedKeys = this.keySignature();
     this.current = provider;
     this.currentCallback = provider.callback();
