@@ -7,6 +7,7 @@ import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
 import { DatabaseModule } from './infra/database/database.module.js';
 import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         OidcModule,
         AuthModule.forRoot(OidcModule),
         FeaturesModule,
+        MetricsModule.forRoot(config.metrics),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };
