@@ -1,18 +1,20 @@
 // The boundaries STYLE.md draws, as rules `npm run lint` enforces
 // (test/e2e/house-rules.e2e-spec.ts proves each one fails when broken).
 // Folders of src/, bottom to top:
-//   config < infra < auth < tenants < users < oidc;  tenants < features;  health, cli and the app files on top.
+//   config < infra < auth < tenants < users < oidc;  tenants < features;  health, metrics, cli and the app files on top.
 // Each rule forbids an import against that order, so folders cannot form a cycle.
 const folder = (name) => `^src/${name}/`;
 const above = {
-  config: ['infra', 'auth', 'tenants', 'users', 'oidc', 'features', 'health', 'cli'],
-  infra: ['auth', 'tenants', 'users', 'oidc', 'features', 'health', 'cli'],
-  auth: ['tenants', 'users', 'oidc', 'features', 'health', 'cli'],
-  tenants: ['users', 'oidc', 'features', 'health', 'cli'],
-  users: ['oidc', 'features', 'health', 'cli'],
-  oidc: ['features', 'health', 'cli'],
-  features: ['oidc', 'users', 'health', 'cli'],
-  health: ['tenants', 'users', 'oidc', 'features', 'cli'],
+  config: ['infra', 'auth', 'tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli'],
+  infra: ['auth', 'tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli'],
+  auth: ['tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli'],
+  tenants: ['users', 'oidc', 'features', 'health', 'metrics', 'cli'],
+  users: ['oidc', 'features', 'health', 'metrics', 'cli'],
+  oidc: ['features', 'health', 'metrics', 'cli'],
+  features: ['oidc', 'users', 'health', 'metrics', 'cli'],
+  health: ['tenants', 'users', 'oidc', 'features', 'metrics', 'cli'],
+  // Metrics observes every module; none of them may know it is observed.
+  metrics: ['cli'],
 };
 const APP_FILES = '^src/(app\\.module|app\\.factory|main|cli|openapi)\\.ts$';
 

@@ -14,15 +14,13 @@ import { boundedJsonParser } from './infra/http/request-body.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
-import { OidcService } from './oidc/oidc.service.js';
+import { OIDC_MOUNT_PATH, OidcService } from './oidc/oidc.service.js';
 import { WebOriginsService } from './oidc/web-origins.service.js';
 import { setupOpenApi } from './openapi.js';
 import { TenantMigrationsService } from './tenants/tenant-migrations.service.js';
 import { TenantMoveService } from './tenants/tenant-move.service.js';
 import { TenantRemovalService } from './tenants/tenant-removal.service.js';
 
-/** Where the authorization server is mounted; the issuer is `${PUBLIC_URL}/oidc`. */
-export const OIDC_MOUNT_PATH = '/oidc';
 // What browser apps on other origins may call here (CORS); /oidc answers for itself.
 const CROSS_ORIGIN_PATHS = /^\/(ofrep\/v1\/|api\/v1\/me\/)/;
 // API bodies are small JSON documents; the provider applies its own limit under /oidc.

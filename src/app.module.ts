@@ -9,6 +9,7 @@ import { DatabaseModule } from './infra/database/database.module.js';
 import { Draining, DrainingModule } from './infra/http/draining.js';
 import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
 import { RateLimitModule } from './infra/rate-limit/rate-limit.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         OidcModule,
         AuthModule.forRoot(OidcModule),
         FeaturesModule,
+        MetricsModule.forRoot(config.metrics),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -55,6 +55,32 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('leaves /metrics off without METRICS_TOKEN', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, SECRET_KEY: KEY }).metrics.enabled).toBe(false);
+  });
+
+  it('turns /metrics on with a METRICS_TOKEN of at least 32 characters', () => {
+    const token = 'Zq7vN2pL9xR4tW8yB3mK6cF1hJ5sD0gA';
+    expect(loadConfig({ DATA_DIR: dataDir, SECRET_KEY: KEY, METRICS_TOKEN: token }).metrics).toMatchObject({ enabled: true, token });
+    expect(() => loadConfig({ DATA_DIR: dataDir, SECRET_KEY: KEY, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 32/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, SECRET_KEY: KEY, METRICS_TOKEN: `${token} with spaces` })).toThrow(
+      /METRICS_TOKEN may hold only/,
+    );
+  });
+
+  it('refuses a placeholder-looking METRICS_TOKEN in production', () => {
+    const production = { NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: KEY.replace('secret-key', 'k3y') };
+    expect(() => loadConfig({ ...production, METRICS_TOKEN: 'changeme'.repeat(5) })).toThrow(/METRICS_TOKEN is a placeholder/);
+    expect(() => loadConfig({ ...production, METRICS_TOKEN: 'm'.repeat(40) })).toThrow(/METRICS_TOKEN is a placeholder/);
+    expect(loadConfig({ ...production, METRICS_TOKEN: 'Zq7vN2pL9xR4tW8yB3mK6cF1hJ5sD0gA' }).metrics.enabled).toBe(true);
+  });
+
+  it('refuses SECRET_KEY as METRICS_TOKEN: scrapers must not hold the key that seals the others', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, SECRET_KEY: KEY, METRICS_TOKEN: KEY })).toThrow(
+      /METRICS_TOKEN must differ from SECRET_KEY/,
+    );
+  });
+
   it.each([
     ['PORT', 'abc', /PORT must be a whole number/],
     ['PORT', '70000', /PORT must be between/],

@@ -14,6 +14,8 @@ export type LogLevel = (typeof CONFIGURATION_VARIABLES.LOG_LEVEL.values)[number]
 const PLACEHOLDER_WORDS = ['changeme', 'change-me', 'change_me', 'replace', 'example', 'placeholder', 'password', 'your-', 'secret-key'];
 const MINIMUM_SECRET_KEY_LENGTH = CONFIGURATION_VARIABLES.SECRET_KEY.minLength;
 const MINIMUM_DISTINCT_CHARACTERS = 12;
+// RFC 6750 §2.1's b64token: what a scraper can send as `Authorization: Bearer`.
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 export function looksLikePlaceholder(key: string): boolean {
   const lower = key.toLowerCase();
@@ -91,6 +93,18 @@ export class TenancyConfig {
   ) {}
 }
 
+/** What Prometheus may read (METRICS_TOKEN in variables.ts). */
+export class MetricsConfig {
+  constructor(
+    /** Undefined means: no /metrics at all. */
+    readonly token: string | undefined,
+  ) {}
+
+  get enabled(): boolean {
+    return this.token !== undefined;
+  }
+}
+
 export class AppConfig {
   constructor(
     readonly server: ServerConfig,
@@ -100,6 +114,7 @@ export class AppConfig {
     readonly operations: OperationsConfig,
     readonly logLevel: LogLevel,
     readonly tenancy: TenancyConfig,
+    readonly metrics: MetricsConfig,
   ) {}
 }
 
@@ -137,6 +152,20 @@ function readSecretKey(provided: string | undefined, production: boolean, dataDi
   }
 }
 
+/**
+ * A provided token arrives length-checked by readVariables. Scrapers hold it,
+ * so it must not be the key that seals everything else.
+ */
+function readMetricsToken(provided: string | undefined, production: boolean, secretKey: string): MetricsConfig {
+  if (provided === undefined) return new MetricsConfig(undefined);
+  if (!BEARER_TOKEN.test(provided)) throw new ConfigError('METRICS_TOKEN may hold only letters, digits and -._~+/ (then = padding)');
+  if (provided === secretKey) throw new ConfigError('METRICS_TOKEN must differ from SECRET_KEY');
+  if (production && looksLikePlaceholder(provided)) {
+    throw new ConfigError('METRICS_TOKEN is a placeholder value; generate one with `openssl rand -base64 32`');
+  }
+  return new MetricsConfig(provided);
+}
+
 function readDevelopmentKey(file: string): string | undefined {
   let key: string;
   try {
@@ -153,10 +182,11 @@ function readDevelopmentKey(file: string): string | undefined {
 
 export function loadConfig(env: Environment = process.env): AppConfig {
   const values = readVariables(env);
+  const security = readSecretKey(values.SECRET_KEY, values.NODE_ENV, values.DATA_DIR);
   return new AppConfig(
     new ServerConfig(values.PORT, values.PUBLIC_URL, values.NODE_ENV, values.TRUST_PROXY, values.SHUTDOWN_TIMEOUT),
     new DatabaseConfig(values.DATABASE_URL, values.DATA_DIR, values.DATABASE_POOL_SIZE),
-    readSecretKey(values.SECRET_KEY, values.NODE_ENV, values.DATA_DIR),
+    security,
     new TokenConfig(
       values.ACCESS_TOKEN_TTL,
       values.REFRESH_TOKEN_TTL,
@@ -169,5 +199,6 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     new OperationsConfig(values.KEY_ROTATION_INTERVAL, values.TOKEN_PURGE_INTERVAL, values.TOKEN_RATE_LIMIT),
     values.LOG_LEVEL,
     new TenancyConfig(values.TENANT_PLACEMENT, values.TENANT_MIGRATION_CONCURRENCY, values.TENANT_MOVE_GRACE),
+    readMetricsToken(values.METRICS_TOKEN, values.NODE_ENV, security.secretKey),
   );
 }

@@ -1,5 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig, DatabaseConfig, OperationsConfig, SecurityConfig, ServerConfig, TenancyConfig, TokenConfig } from './app-config.js';
+import {
+  AppConfig,
+  DatabaseConfig,
+  MetricsConfig,
+  OperationsConfig,
+  SecurityConfig,
+  ServerConfig,
+  TenancyConfig,
+  TokenConfig,
+} from './app-config.js';
 
 /** Provides the validated configuration and each of its concerns as injectable classes. */
 @Global()
@@ -16,8 +25,9 @@ export class ConfigModule {
         { provide: TokenConfig, useValue: config.tokens },
         { provide: OperationsConfig, useValue: config.operations },
         { provide: TenancyConfig, useValue: config.tenancy },
+        { provide: MetricsConfig, useValue: config.metrics },
       ],
-      exports: [AppConfig, ServerConfig, DatabaseConfig, SecurityConfig, TokenConfig, OperationsConfig, TenancyConfig],
+      exports: [AppConfig, ServerConfig, DatabaseConfig, SecurityConfig, TokenConfig, OperationsConfig, TenancyConfig, MetricsConfig],
     };
   }
 }

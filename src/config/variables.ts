@@ -190,6 +190,13 @@ export const CONFIGURATION_VARIABLES = {
     max: 3600,
     default: 12,
   },
+  METRICS_TOKEN: {
+    kind: 'secret',
+    meaning:
+      'turns on `GET /metrics` (see Metrics) for scrapers sending it as `Authorization: Bearer`; must differ from `SECRET_KEY`; production refuses placeholders',
+    minLength: 32,
+    whenUnset: '`/metrics` is off (404)',
+  },
 } as const satisfies Record<string, Variable>;
 
 export type VariableName = keyof typeof CONFIGURATION_VARIABLES;

@@ -11,6 +11,7 @@ import { InteractionsController } from './interactions/interactions.controller.j
 import { InteractionsService } from './interactions/interactions.service.js';
 import { LoginThrottleRepository } from './interactions/login-throttle.repository.js';
 import { LoginThrottleService } from './interactions/login-throttle.service.js';
+import { SignInOutcomes } from './interactions/sign-in-outcomes.js';
 import { KeysRepository } from './keys.repository.js';
 import { KeysService } from './keys.service.js';
 import { MaintenanceService } from './maintenance.service.js';
@@ -38,6 +39,7 @@ import { WebOriginsService } from './web-origins.service.js';
     DpopReplayRepository,
     LoginThrottleRepository,
     LoginThrottleService,
+    SignInOutcomes,
     InteractionsService,
     MaintenanceService,
     { provide: VerificationKeys, useExisting: KeysService },
@@ -50,6 +52,7 @@ import { WebOriginsService } from './web-origins.service.js';
     OidcService,
     MaintenanceService,
     WebOriginsService,
+    SignInOutcomes,
     VerificationKeys,
     TokenLiveness,
     ClientRegistry,

@@ -18,6 +18,9 @@ import { SCOPE_CLAIMS } from './provider-configuration.js';
 import { DpopReplayRepository } from '../auth/dpop-replay.repository.js';
 import { TokenRateLimiter } from './token-rate-limiter.js';
 
+/** Where the authorization server is mounted (app.factory.ts); the issuer is `${PUBLIC_URL}/oidc`. */
+export const OIDC_MOUNT_PATH = '/oidc';
+
 /** Client metadata in oidc-provider's terms; the secret field holds only the hash. */
 export function toProviderMetadata(client: StoredClient): AdapterPayload {
   // A tenant client without its tenant's claims would mint platform tokens.
@@ -52,6 +55,7 @@ export class OidcService {
   private currentCallback: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | undefined;
   private publishedKeys = '';
   private readonly limiter: TokenRateLimiter;
+  private readonly observers: ((provider: Provider) => void)[] = [];
 
   constructor(
     private readonly server: ServerConfig,
@@ -74,6 +78,16 @@ export class OidcService {
   get provider(): Provider {
     if (!this.current) throw new Error('the authorization server is not started');
     return this.current;
+  }
+
+  /**
+   * Calls `observe` with the current provider and with each one built after
+   * it, so an observer (metrics) can follow the provider's events across key
+   * rotations without this module knowing who observes.
+   */
+  observeProviders(observe: (provider: Provider) => void): void {
+    this.observers.push(observe);
+    if (this.current) observe(this.current);
   }
 
   /** What is mounted at /oidc: the current provider (it is rebuilt when the signing keys change). */
@@ -136,6 +150,7 @@ export class OidcService {
       },
     });
     provider.on('server_error', (_ctx, error: Error) => this.logger.error(`authorization server error: ${error.message}`, error.stack));
+    for (const observe of this.observers) observe(provider);
     this.publishedKeys = this.keySignature();
     this.current = provider;
     this.currentCallback = provider.callback();

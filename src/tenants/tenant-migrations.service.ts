@@ -21,8 +21,13 @@ export class TenantMigrationsService {
     private readonly databaseConfig: DatabaseConfig,
   ) {}
 
+  /** The tenant schemas (isolated ones and the pool) not yet at the newest tenant migration. */
+  schemasBehind(): Promise<string[]> {
+    return schemasBehind(this.database.pool, this.tenants.migrations);
+  }
+
   async migrateAll(options: MigrateAllOptions = {}): Promise<TenantSchemasSummary> {
-    const schemas = await schemasBehind(this.database.pool, this.tenants.migrations);
+    const schemas = await this.schemasBehind();
     // Leave a connection for everything else the process does meanwhile.
     const connections = Math.max(1, this.databaseConfig.poolSize - 1);
     const concurrency = Math.min(options.concurrency ?? this.tenancy.migrationConcurrency, connections);

@@ -24,6 +24,12 @@ export interface TenantQuery {
   limit: number;
 }
 
+export interface TenantCount {
+  placement: TenantPlacement;
+  status: TenantStatus;
+  count: number;
+}
+
 /** The tenant registry in the control plane. */
 @Injectable()
 export class TenantsRepository {
@@ -53,6 +59,16 @@ export class TenantsRepository {
     return this.database.control.tenant.count({
       where: { ...(query.placement ? { placement: query.placement } : {}), ...(query.status ? { status: query.status } : {}) },
     });
+  }
+
+  /** How many tenants each (placement, status) pair has; pairs without tenants are absent. */
+  async countByPlacementAndStatus(): Promise<TenantCount[]> {
+    const groups = await this.database.control.tenant.groupBy({ by: ['placement', 'status'], _count: { _all: true } });
+    return groups.map((group) => ({
+      placement: group.placement as TenantPlacement,
+      status: group.status as TenantStatus,
+      count: group._count._all,
+    }));
   }
 
   /** Moves between statuses only from the ones listed; undefined when the tenant is in none of them. */

@@ -11,7 +11,7 @@ import { TenantLifecycle } from './tenant-lifecycle.js';
 import { TenantStorageRepository } from './tenant-storage.repository.js';
 import type { Tenant, TenantPlacement, TenantStatus } from './tenant.js';
 import { TenantsError } from './tenants.errors.js';
-import { TenantsRepository } from './tenants.repository.js';
+import { TenantsRepository, type TenantCount } from './tenants.repository.js';
 
 export interface CreateTenantCommand {
   slug: string;
@@ -155,6 +155,11 @@ export class TenantsService {
     const [rows, total] = await Promise.all([this.repository.find({ ...filter, after, limit: limit + 1 }), this.repository.count(filter)]);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.slug) : null, total };
+  }
+
+  /** The registry's size by placement and status, in one grouped query (metrics). */
+  countByPlacementAndStatus(): Promise<TenantCount[]> {
+    return this.repository.countByPlacementAndStatus();
   }
 
   /** Every tenant matching the filter (the CLI's listing). */

@@ -10,6 +10,7 @@ import { OidcService } from '../oidc.service.js';
 import { consentPage, errorPage, loginPage } from '../pages/interaction.pages.js';
 import { CsrfTokens } from './csrf-tokens.js';
 import { LoginThrottleService } from './login-throttle.service.js';
+import { SignInOutcomes } from './sign-in-outcomes.js';
 
 /** A page to render, or where to send the browser once a step is finished. */
 export type InteractionOutcome = { status: number; html: string } | { redirectTo: string };
@@ -40,6 +41,7 @@ export class InteractionsService {
     private readonly accounts: AccountsService,
     private readonly users: UsersService,
     private readonly throttle: LoginThrottleService,
+    private readonly outcomes: SignInOutcomes,
     security: SecurityConfig,
   ) {
     this.csrf = new CsrfTokens(security.secretKey);
@@ -68,16 +70,21 @@ export class InteractionsService {
     const accountKey = LoginThrottleService.accountKey(context.tenant.id, email);
     const addressKey = LoginThrottleService.addressKey(clientAddress);
     const lockedUntil = await this.throttle.check(accountKey, addressKey);
-    if (lockedUntil) return { status: 429, html: this.loginPage(details, context, email, this.lockedMessage(lockedUntil)) };
+    if (lockedUntil) {
+      this.outcomes.record('locked');
+      return { status: 429, html: this.loginPage(details, context, email, this.lockedMessage(lockedUntil)) };
+    }
 
     const user = email && password ? await this.users.authenticate(context.tenant, email, password) : undefined;
     if (!user) {
+      this.outcomes.record('failure');
       const verdict = await this.throttle.recordFailure(accountKey, addressKey);
       if (verdict.delayMs > 0) await sleep(verdict.delayMs);
       const message = verdict.lockedUntil ? this.lockedMessage(verdict.lockedUntil) : 'The email or password is not right.';
       return { status: verdict.lockedUntil ? 429 : 401, html: this.loginPage(details, context, email, message) };
     }
     await this.throttle.recordSuccess(accountKey);
+    this.outcomes.record('success');
     this.logger.log(`user ${user.id} of tenant ${context.tenant.slug} signed in`);
     return this.finish(request, response, { login: { accountId: user.id, amr: ['pwd'] } }, false);
   }
