@@ -14,6 +14,7 @@ import {
   providerErrorPage,
 } from './pages/provider.pages.js';
 import { createPrismaAdapter, type ClientLookup } from './prisma-adapter.js';
+import { orTemporarilyUnavailable, unavailableWhileDatabaseIsDown } from './temporarily-unavailable.js';
 
 export interface AccountDirectory {
   findAccount(client: unknown, accountId: string): Promise<Account | undefined>;
@@ -49,7 +50,7 @@ function tenantAwarePolicy(accounts: AccountDirectory): interactionPolicy.Prompt
     new interactionPolicy.Check('tenant_mismatch', 'the signed-in user belongs to another tenant', 'login_required', async (ctx) => {
       const accountId = ctx.oidc.session?.accountId;
       if (!accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-      return (await accounts.belongsToClientTenant(ctx.oidc.client, accountId))
+      return (await orTemporarilyUnavailable(() => accounts.belongsToClientTenant(ctx.oidc.client, accountId)))
         ? interactionPolicy.Check.NO_NEED_TO_PROMPT
         : interactionPolicy.Check.REQUEST_PROMPT;
     }),
@@ -122,10 +123,10 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
       if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
       return client.redirectUris?.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin) ?? false;
     },
-    adapter: createPrismaAdapter(options.prisma, options.findClient, options.onTokensRevoked),
+    adapter: unavailableWhileDatabaseIsDown(createPrismaAdapter(options.prisma, options.findClient, options.onTokensRevoked)),
     jwks: options.jwks,
     cookies: { keys: options.cookieKeys },
-    findAccount: (ctx, sub) => accounts.findAccount(ctx.oidc.client, sub),
+    findAccount: (ctx, sub) => orTemporarilyUnavailable(() => accounts.findAccount(ctx.oidc.client, sub)),
     // OAuth 2.1 / RFC 9700: no implicit or hybrid flows.
     responseTypes: ['code'],
     scopes: [...ALL_SCOPES],

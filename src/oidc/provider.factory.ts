@@ -2,6 +2,7 @@ import { Provider } from 'oidc-provider';
 import { verifyClientSecret } from './client-secret.js';
 import { buildProviderConfiguration, type ProviderOptions } from './provider-configuration.js';
 import { resolveUserTokens, type UserTokenResolver } from './structured-tokens.js';
+import { answerTemporarilyUnavailable } from './temporarily-unavailable.js';
 import { limitTokenRequests } from './token-rate-limit.middleware.js';
 import type { TokenRateLimiter } from './token-rate-limiter.js';
 
@@ -64,6 +65,8 @@ export function createProvider(setup: ProviderSetup): Provider {
   provider.proxy = setup.server.trustProxy;
   compareHashedSecrets(provider);
   recordUserAccessTokens(provider);
+  // Outermost, so it sees every answer (and what escapes the provider's error handling).
+  provider.use(answerTemporarilyUnavailable());
   provider.use(limitTokenRequests(setup.limiter));
   provider.use(resolveUserTokens(setup.resolveUserToken));
   return provider;
