@@ -15,6 +15,7 @@ import {
   providerErrorPage,
 } from './pages/provider.pages.js';
 import { createPrismaAdapter, type ClientLookup } from './prisma-adapter.js';
+import { orTemporarilyUnavailable, unavailableWhileDatabaseIsDown } from './temporarily-unavailable.js';
 
 /** The claims each scope releases (OpenID Connect Core §5.4). */
 export const SCOPE_CLAIMS = {
@@ -59,7 +60,7 @@ function tenantAwarePolicy(accounts: AccountDirectory): interactionPolicy.Prompt
     new interactionPolicy.Check('tenant_mismatch', 'the signed-in user belongs to another tenant', 'login_required', async (ctx) => {
       const accountId = ctx.oidc.session?.accountId;
       if (!accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-      return (await accounts.belongsToClientTenant(ctx.oidc.client, accountId))
+      return (await orTemporarilyUnavailable(() => accounts.belongsToClientTenant(ctx.oidc.client, accountId)))
         ? interactionPolicy.Check.NO_NEED_TO_PROMPT
         : interactionPolicy.Check.REQUEST_PROMPT;
     }),
@@ -131,10 +132,10 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
     // from our own origin (Swagger UI), or from an origin the client
     // registered (webOrigins), and no other; never credentials.
     clientBasedCORS: (_ctx, origin, client) => origin === ownOrigin || allowsWebOrigin(client, origin),
-    adapter: createPrismaAdapter(options.prisma, options.findClient, options.onTokensRevoked),
+    adapter: unavailableWhileDatabaseIsDown(createPrismaAdapter(options.prisma, options.findClient, options.onTokensRevoked)),
     jwks: options.jwks,
     cookies: { keys: options.cookieKeys },
-    findAccount: (ctx, sub) => accounts.findAccount(ctx.oidc.client, sub),
+    findAccount: (ctx, sub) => orTemporarilyUnavailable(() => accounts.findAccount(ctx.oidc.client, sub)),
     // OAuth 2.1 / RFC 9700: no implicit or hybrid flows.
     responseTypes: ['code'],
     scopes: [...ALL_SCOPES],

@@ -4,6 +4,7 @@ import { verifyClientSecret } from './client-secret.js';
 import { serveUserinfoForApiTokens, type ApiTokenUserinfoDependencies } from './api-token-userinfo.js';
 import { buildProviderConfiguration, type ProviderOptions } from './provider-configuration.js';
 import { resolveUserTokens, type UserTokenResolver } from './structured-tokens.js';
+import { answerTemporarilyUnavailable } from './temporarily-unavailable.js';
 import { limitTokenRequests } from './token-rate-limit.middleware.js';
 import type { TokenRateLimiter } from './token-rate-limiter.js';
 
@@ -67,6 +68,8 @@ export function createProvider(setup: ProviderSetup): Provider {
   provider.proxy = setup.server.trustProxy;
   compareHashedSecrets(provider);
   recordUserAccessTokens(provider);
+  // Outermost, so it sees every answer (and what escapes the provider's error handling).
+  provider.use(answerTemporarilyUnavailable());
   provider.use(limitTokenRequests(setup.limiter));
   provider.use(resolveUserTokens(setup.resolveUserToken));
   provider.use(

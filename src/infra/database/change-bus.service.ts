@@ -72,8 +72,14 @@ export class ChangeBus implements OnApplicationShutdown {
     };
     client.on('error', (error) => lost(error.message));
     client.on('end', () => lost('connection ended'));
-    await client.connect();
-    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    } catch (error) {
+      // Connected but not listening (the server went away in between): close it, or it would stay open unused.
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
   }
 

@@ -10,6 +10,16 @@ import { CONTROL_SCHEMA } from './schema-names.js';
 
 export type { ControlPrismaClient };
 
+// While a server database is unreachable, requests fail within this long (a
+// 503) instead of waiting for a connection that may never come. It bounds the
+// wait for a free pooled connection too, and is shorter than a transaction's
+// maxWait where one is set (10 s for tenant data), so that wait ends as a 503 too.
+const CONNECT_TIMEOUT_MS = 5_000;
+// Readiness answers within this long, whatever the database does.
+const PING_TIMEOUT_MS = 2_000;
+
+function ignoreReportedElsewhere(): void {}
+
 /**
  * Owns the one `pg.Pool` every Prisma client shares (control plane and each
  * tenant), and the embedded PostgreSQL when no DATABASE_URL is configured.
@@ -36,7 +46,7 @@ export class DatabaseService implements OnApplicationShutdown {
     let embedded: EmbeddedDatabase | undefined;
     let connection: pg.PoolConfig;
     if (config.url) {
-      connection = { connectionString: config.url };
+      connection = { connectionString: config.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
     } else {
       embedded = await startEmbeddedPostgres(config.dataDir, embeddedOptions);
       connection = embedded.connection;
@@ -51,6 +61,13 @@ export class DatabaseService implements OnApplicationShutdown {
     // Each Prisma client adds an error listener to the shared pool.
     pool.setMaxListeners(0);
     pool.on('error', (error) => logger.error(`idle database connection failed: ${error.message}`));
+    // pg-pool listens for errors only on idle clients. A checked-out client
+    // whose connection the server ends (a restart) between two queries, or
+    // before a promise-based caller (a transaction) has attached its own
+    // listener, would emit an unhandled 'error' and stop the process. The
+    // caller's next query fails with the error anyway, and the pool drops
+    // the dead client when it comes back.
+    pool.on('connect', (client) => client.on('error', ignoreReportedElsewhere));
     const control = new ControlPrismaClient({ adapter: new PrismaPg(pool, { schema: CONTROL_SCHEMA }) });
     return new DatabaseService(pool, control, { ...connection, application_name: 'tenantry-listener' }, embedded);
   }
@@ -70,12 +87,20 @@ export class DatabaseService implements OnApplicationShutdown {
     return result.applied;
   }
 
-  async ping(): Promise<boolean> {
+  /** Whether the database answers now; false after `timeoutMs` at most (a hung connection is no answer). */
+  async ping(timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const answered = this.pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
     try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DomainError, problemType } from './domain-error.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
 import { RequestValidationError } from './validation.js';
@@ -13,6 +14,8 @@ export interface HasResponseHeaders {
 function hasResponseHeaders(error: unknown): error is HasResponseHeaders {
   return typeof (error as HasResponseHeaders | null)?.responseHeaders === 'function';
 }
+
+const UNAVAILABLE_CODE = 'TEMPORARILY_UNAVAILABLE';
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -31,8 +34,10 @@ const STATUS_TITLES: Record<number, string> = {
 /**
  * Renders every error as RFC 9457 application/problem+json. Domain errors map
  * by their code; Nest's HTTP exceptions by status (body-parser's malformed
- * JSON arrives here as a 400); anything else is a bug: logged with an error id
- * that the 500 response returns, and no stack or message leaks out.
+ * JSON arrives here as a 400); a database that cannot be reached is a 503
+ * with Retry-After (the request may succeed once it is back); anything else
+ * is a bug: logged with an error id that the 500 response returns, and no
+ * stack or message leaks out.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -52,6 +57,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = path;
     if (hasResponseHeaders(exception)) reply.headers(exception.responseHeaders());
+    // Every 503 says when to come back (RFC 9110 §10.2.3), and is not to be cached.
+    if (problem.status === HttpStatus.SERVICE_UNAVAILABLE && !reply.hasHeader('retry-after'))
+      void reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS)).header('Cache-Control', 'no-store');
     void reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -84,6 +92,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: STATUS_TITLES[status] ?? 'Client Error',
         status,
         detail: this.httpExceptionDetail(exception),
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(
+        `database unavailable: ${exception instanceof Error ? exception.message.trim().split('\n').at(-1) : String(exception)}`,
+      );
+      return {
+        type: problemType(UNAVAILABLE_CODE),
+        title: STATUS_TITLES[HttpStatus.SERVICE_UNAVAILABLE]!,
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        detail: `The service is temporarily unavailable. Retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
+        code: UNAVAILABLE_CODE,
       };
     }
     const errorId = randomUUID();

@@ -1,8 +1,9 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/public.decorator.js';
 import { PAGE_SECURITY_HEADERS } from '../pages/html.js';
+import { InteractionPagesFilter } from './interaction-pages.filter.js';
 import { InteractionsService, type InteractionOutcome } from './interactions.service.js';
 import { ProtocolBody } from '../../infra/http/validation.js';
 
@@ -16,6 +17,7 @@ import { ProtocolBody } from '../../infra/http/validation.js';
 @ApiExcludeController()
 @Public()
 @Controller('interaction')
+@UseFilters(InteractionPagesFilter)
 export class InteractionsController {
   constructor(private readonly interactions: InteractionsService) {}
 

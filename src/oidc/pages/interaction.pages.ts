@@ -62,3 +62,7 @@ export function consentPage(model: ConsentPageModel): string {
 export function errorPage(title: string, message: string): string {
   return renderPage({ title, body: `<p>${escapeHtml(message)}</p>` });
 }
+
+export function temporarilyUnavailablePage(retryAfterSeconds: number): string {
+  return errorPage('Temporarily unavailable', `Sign-in is temporarily unavailable. Wait ${retryAfterSeconds} seconds, then try again.`);
+}

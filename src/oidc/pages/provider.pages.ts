@@ -47,7 +47,7 @@ export function providerErrorPage(out: Record<string, unknown>): string {
   const error = typeof out.error === 'string' ? out.error : 'server_error';
   const description = typeof out.error_description === 'string' ? out.error_description : 'The request could not be completed.';
   return renderPage({
-    title: 'Something went wrong',
+    title: error === 'temporarily_unavailable' ? 'Temporarily unavailable' : 'Something went wrong',
     body: `<p>${escapeHtml(description)}</p><p><code>${escapeHtml(error)}</code></p>`,
   });
 }
