@@ -6,7 +6,8 @@ import type { AppConfig } from './config/app-config.js';
 import { ChangeBus } from './infra/database/change-bus.service.js';
 import { DatabaseService } from './infra/database/database.service.js';
 import { answerTaggedBodies } from './infra/http/conditional-read.js';
-import { boundedJsonParser } from './infra/http/request-body.js';
+import { frameworkErrorHandler, refuseUnreadableUrls } from './infra/http/refused-request.js';
+import { boundedFormParser, boundedJsonParser } from './infra/http/request-body.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
@@ -34,13 +35,19 @@ export interface CreateAppOptions {
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
-  const adapter = new FastifyAdapter({ trustProxy: config.server.trustProxy, bodyLimit: BODY_LIMIT_BYTES });
+  const adapter = new FastifyAdapter({
+    trustProxy: config.server.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorHandler(OIDC_MOUNT_PATH),
+  });
   adapter.setOnRequestHook(createRequestLogger(rootLogger, OIDC_MOUNT_PATH));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(rootLogger),
   });
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, boundedFormParser());
+  refuseUnreadableUrls(fastify, OIDC_MOUNT_PATH);
   answerTaggedBodies(fastify);
 
   const database = app.get(DatabaseService);
