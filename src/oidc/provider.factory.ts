@@ -1,6 +1,8 @@
 import { Provider } from 'oidc-provider';
 import { verifyClientSecret } from './client-secret.js';
-import { buildProviderConfiguration, type ProviderOptions } from './provider-configuration.js';
+import { buildProviderConfiguration, renderProviderError, type ProviderOptions } from './provider-configuration.js';
+import { requireDeviceFormSession } from './device-form-session.middleware.js';
+import { refuseUnreadableParameters } from './provider-parameters.middleware.js';
 import { resolveUserTokens, type UserTokenResolver } from './structured-tokens.js';
 import { limitTokenRequests } from './token-rate-limit.middleware.js';
 import type { TokenRateLimiter } from './token-rate-limiter.js';
@@ -65,6 +67,8 @@ export function createProvider(setup: ProviderSetup): Provider {
   compareHashedSecrets(provider);
   recordUserAccessTokens(provider);
   provider.use(limitTokenRequests(setup.limiter));
+  provider.use(refuseUnreadableParameters(renderProviderError));
+  provider.use(requireDeviceFormSession(provider, renderProviderError));
   provider.use(resolveUserTokens(setup.resolveUserToken));
   return provider;
 }
