@@ -10,7 +10,8 @@ import { answerTaggedBodies } from './infra/http/conditional-read.js';
 import { corsDelegator } from './infra/http/cors.js';
 import { Draining } from './infra/http/draining.js';
 import { drainConnections, trackConnections } from './infra/http/graceful-shutdown.js';
-import { boundedJsonParser } from './infra/http/request-body.js';
+import { frameworkErrorHandler, refuseUnreadableUrls } from './infra/http/refused-request.js';
+import { boundedFormParser, boundedJsonParser } from './infra/http/request-body.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
@@ -50,7 +51,11 @@ export interface CreateAppOptions {
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<TenantryApp> {
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
-  const adapter = new FastifyAdapter({ trustProxy: config.server.trustProxy, bodyLimit: BODY_LIMIT_BYTES });
+  const adapter = new FastifyAdapter({
+    trustProxy: config.server.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorHandler(OIDC_MOUNT_PATH),
+  });
   const draining = new Draining();
   adapter.setOnRequestHook(createRequestLogger(rootLogger, OIDC_MOUNT_PATH, draining));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, draining), adapter, {
@@ -58,6 +63,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, boundedJsonParser(fastify));
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, boundedFormParser());
+  refuseUnreadableUrls(fastify, OIDC_MOUNT_PATH);
   answerTaggedBodies(fastify);
   // Browser apps on their own origins call OFREP, the token's own API and the change streams;
   // the authorization server under /oidc answers its own CORS (clientBasedCORS).

@@ -124,6 +124,12 @@ function ownOrPlatform(client: { clientId: string }, token: { clientId?: string 
   return token.clientId === client.clientId || clientTenant(client) === undefined;
 }
 
+/** Browser-facing OAuth errors, the provider's (`renderError`) and those of our provider middleware. */
+export function renderProviderError(ctx: KoaContextWithOIDC, out: object): void {
+  ctx.type = 'html';
+  ctx.body = providerErrorPage(out as Record<string, unknown>);
+}
+
 export function buildProviderConfiguration(options: ProviderOptions): Configuration {
   const { server, tokens, accounts } = options;
   const ownOrigin = new URL(server.publicUrl).origin;
@@ -197,10 +203,7 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
       },
       resourceIndicators: resourceIndicators(server, tokens),
     },
-    renderError: (ctx, out) => {
-      ctx.type = 'html';
-      ctx.body = providerErrorPage(out as unknown as Record<string, unknown>);
-    },
+    renderError: renderProviderError,
     ttl: {
       AccessToken: tokens.accessTokenTtlSeconds,
       ClientCredentials: tokens.accessTokenTtlSeconds,

@@ -2,7 +2,9 @@ import { Provider } from 'oidc-provider';
 import { OIDC_SCOPES } from '../auth/scopes.js';
 import { verifyClientSecret } from './client-secret.js';
 import { serveUserinfoForApiTokens, type ApiTokenUserinfoDependencies } from './api-token-userinfo.js';
-import { buildProviderConfiguration, type ProviderOptions } from './provider-configuration.js';
+import { requireDeviceFormSession } from './device-form-session.middleware.js';
+import { buildProviderConfiguration, renderProviderError, type ProviderOptions } from './provider-configuration.js';
+import { refuseUnreadableParameters } from './provider-parameters.middleware.js';
 import { resolveUserTokens, type UserTokenResolver } from './structured-tokens.js';
 import { answerTemporarilyUnavailable } from './temporarily-unavailable.js';
 import { limitTokenRequests } from './token-rate-limit.middleware.js';
@@ -71,6 +73,8 @@ export function createProvider(setup: ProviderSetup): Provider {
   // Outermost, so it sees every answer (and what escapes the provider's error handling).
   provider.use(answerTemporarilyUnavailable());
   provider.use(limitTokenRequests(setup.limiter));
+  provider.use(refuseUnreadableParameters(renderProviderError));
+  provider.use(requireDeviceFormSession(provider, renderProviderError));
   provider.use(resolveUserTokens(setup.resolveUserToken));
   provider.use(
     serveUserinfoForApiTokens({

@@ -1,37 +1,24 @@
 import * as querystring from 'node:querystring';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { providerFormBody } from './provider-parameters.middleware.js';
 
 const PATHS = new Set(['/token/introspection', '/token/revocation']);
 const TOKEN_PATH_PREFIX = '/token/';
-// oidc-provider's own body limit.
-const LIMIT = 56 * 1024;
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /** The jti of a user access token we signed (sub is a user, not the client), or undefined. */
 export type UserTokenResolver = (token: string) => Promise<string | undefined>;
 
-class BodyTooLarge extends Error {}
-
-async function readBody(request: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of request) {
-    received += (chunk as Buffer).length;
-    if (received > LIMIT) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * oidc-provider does not introspect or revoke JWT access tokens: it stores
  * none. We record those issued to users by jti, so for introspection and
  * revocation a user JWT in `token` is replaced by its jti before the provider
- * reads the body (it accepts an already-read body as req.body, and says so
- * once in the log). The provider then finds the record, or reports the token
+ * reads the body (refuseUnreadableParameters has read it, bounded and
+ * checked, as req.body, which the provider accepts). The provider then finds the record, or reports the token
  * inactive once it is revoked. Client-credentials JWTs are left alone:
  * nothing is recorded for them and resource servers verify them locally.
- * A provider middleware (provider.use), before its own routes.
+ * A provider middleware (provider.use), before its own routes and after
+ * refuseUnreadableParameters.
  */
 export function resolveUserTokens(resolve: UserTokenResolver) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>): Promise<void> => {
@@ -45,15 +32,9 @@ export function resolveUserTokens(resolve: UserTokenResolver) {
       await next();
       return;
     }
-    let raw: string;
-    try {
-      raw = await readBody(ctx.req);
-    } catch (error) {
-      ctx.status = 400;
-      ctx.set('Cache-Control', 'no-store');
-      // What is left of an over-long body is never read: the connection cannot carry another request.
-      if (error instanceof BodyTooLarge) ctx.set('Connection', 'close');
-      ctx.body = { error: 'invalid_request', error_description: 'failed to parse the request body' };
+    const raw = providerFormBody(ctx);
+    if (raw === undefined) {
+      await next();
       return;
     }
     const params = querystring.parse(raw);

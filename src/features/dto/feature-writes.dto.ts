@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -32,6 +33,8 @@ export class BulkSetFeaturesDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  // ValidateNested alone accepts an array in place of an object (it validates its elements).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => FeatureWriteDto)
   features!: FeatureWriteDto[];

@@ -3,19 +3,42 @@ import { Type } from 'class-transformer';
 import {
   Allow,
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Length,
   Max,
   Min,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
 import { RULE_OPERATORS, type FlagValue, type RuleOperator } from '../flag-evaluation.js';
+
+const MAX_RULE_VALUE_LENGTH = 500;
+
+/** A value a rule compares as text: a string (of bounded length), a finite number or a boolean. */
+function IsRuleValue(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isRuleValue',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'boolean' ||
+          (typeof value === 'number' && Number.isFinite(value)) ||
+          (typeof value === 'string' && value.length <= MAX_RULE_VALUE_LENGTH),
+        defaultMessage: () => `each of values must be a string (at most ${MAX_RULE_VALUE_LENGTH} characters), a number or a boolean`,
+      },
+    },
+    options,
+  );
+}
 
 export class TargetingRuleDto {
   @ApiProperty({ example: 'email', description: 'A property of the evaluation context' })
@@ -29,7 +52,9 @@ export class TargetingRuleDto {
 
   @ApiProperty({ example: ['@acme.test'], description: 'Compared as text' })
   @IsArray()
+  @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsRuleValue({ each: true })
   values!: (string | number | boolean)[];
 
   @ApiPropertyOptional({ description: 'Served to matching users; default: the flag’s on-value' })
@@ -58,12 +83,15 @@ export class SetTenantFeatureDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TargetingRuleDto)
   rules?: TargetingRuleDto[];
 
   @ApiPropertyOptional({ type: RolloutDto, nullable: true })
   @ValidateIf((_object, value) => value !== null && value !== undefined)
+  // ValidateNested alone accepts an array (it validates each element: none in `[]`).
+  @IsObject()
   @ValidateNested()
   @Type(() => RolloutDto)
   rollout?: RolloutDto | null;

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DomainError, problemType } from './domain-error.js';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
+import { isOfrepPath, ofrepFailureBody, settleRefusedBody } from './refused-request.js';
 import { RequestValidationError } from './validation.js';
 
 /** Errors that carry response headers (e.g. WWW-Authenticate) implement this. */
@@ -31,6 +32,19 @@ const STATUS_TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+const UNREADABLE_STATUSES: ReadonlySet<number> = new Set([
+  HttpStatus.BAD_REQUEST,
+  HttpStatus.PAYLOAD_TOO_LARGE,
+  HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+]);
+
+/** A request refused for how it was sent (parsing, size, type), not for what it asks: not a domain or validation error. */
+function isUnreadableRequest(exception: unknown): exception is HttpException {
+  return (
+    exception instanceof HttpException && !(exception instanceof RequestValidationError) && UNREADABLE_STATUSES.has(exception.getStatus())
+  );
+}
+
 /**
  * Renders every error as RFC 9457 application/problem+json. Domain errors map
  * by their code; Nest's HTTP exceptions by status (body-parser's malformed
@@ -48,10 +62,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
     const path = request.url.split('?')[0]!;
-    // OFREP answers a body it cannot parse in its own format (the JSON parser
-    // runs before any OFREP route, so this filter is the one that sees it).
-    if (path.startsWith('/ofrep/') && exception instanceof HttpException && exception.getStatus() === HttpStatus.BAD_REQUEST) {
-      void reply.code(HttpStatus.BAD_REQUEST).send({ errorCode: 'PARSE_ERROR', errorDetails: 'The request body is not valid JSON.' });
+    // A body refused before it was read to its end (too large, unreadable):
+    // the rest is dropped, or the connection closed cleanly after the answer.
+    settleRefusedBody(request.raw, reply.raw);
+    void reply.removeHeader('connection');
+    // OFREP answers a request it cannot read (a body that does not parse, is
+    // too large or of another type; a query or path it cannot decode) in its
+    // own format: the parsers run before any OFREP route, so this filter is
+    // the one that sees it.
+    if (isOfrepPath(path) && isUnreadableRequest(exception)) {
+      void reply.code(exception.getStatus()).send(ofrepFailureBody(path, this.httpExceptionDetail(exception)));
       return;
     }
     const problem = this.toProblem(exception);

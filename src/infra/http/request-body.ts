@@ -1,11 +1,13 @@
+import * as querystring from 'node:querystring';
+import { BadRequestException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isStorableText, unreadableForm } from './encoded-text.js';
 
 /** Nesting deeper than any body of ours (a targeting rule is a few levels); deeper is refused before it is parsed. */
 export const MAX_JSON_DEPTH = 32;
 
-export class UnreadableBody extends Error {
-  readonly statusCode = 400;
-}
+/** A body that cannot be read: a 400 in the endpoint's format (the problem-details filter renders it). */
+export class UnreadableBody extends BadRequestException {}
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
@@ -33,17 +35,14 @@ export function jsonDepthExceeds(body: Buffer, limit: number): boolean {
 }
 
 /**
- * A string PostgreSQL can store: no NUL (text and jsonb refuse it) and no
- * lone surrogate (not valid Unicode; jsonb refuses the escape, UTF-8 has no
- * encoding for it).
+ * The first value in a parsed body that PostgreSQL could not store as sent,
+ * as a path: a string (key or value) with a NUL or a lone surrogate, or a
+ * number JSON cannot hold (`1e400` parses as Infinity, which jsonb would keep
+ * as null).
  */
-export function isStorableText(value: string): boolean {
-  return value.isWellFormed() && !value.includes('\u0000');
-}
-
-/** The first string (key or value) in a parsed body that PostgreSQL could not store, as a path. */
 export function unstorableTextIn(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return isStorableText(value) ? undefined : path || '(body)';
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path || '(body)';
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, child] of Object.entries(value)) {
     const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
@@ -78,9 +77,31 @@ export function boundedJsonParser(fastify: FastifyInstance): JsonParser {
       const unstorable = unstorableTextIn(parsed);
       if (unstorable)
         return done(
-          new UnreadableBody(`The body holds text that cannot be stored (a NUL character or a lone surrogate) at ${unstorable}.`),
+          new UnreadableBody(
+            `The body holds a value that cannot be stored (a NUL character, a lone surrogate or an infinite number) at ${unstorable}.`,
+          ),
         );
       done(null, parsed);
     });
+  };
+}
+
+type FormParser = (request: FastifyRequest, body: Buffer, done: (error: Error | null, parsed?: unknown) => void) => void;
+
+/**
+ * The form body parser (the sign-in pages post forms): what cannot be decoded
+ * (a malformed escape, bytes that are not UTF-8) or stored (a NUL) is a 400,
+ * where a querystring parser would let it through as "%zz" or U+FFFD. As
+ * Fastify's JSON parser does, `__proto__` is refused (querystring.parse
+ * returns an object without a prototype, where it is an ordinary key that a
+ * copy onto another object would turn into that object's prototype).
+ */
+export function boundedFormParser(): FormParser {
+  return (_request, body, done) => {
+    const unreadable = unreadableForm(body);
+    if (unreadable) return done(new UnreadableBody(`The form body holds ${unreadable}.`));
+    const parsed = querystring.parse(body.toString('utf8'));
+    if (Object.hasOwn(parsed, '__proto__')) return done(new UnreadableBody('Object contains forbidden prototype property'));
+    done(null, parsed);
   };
 }

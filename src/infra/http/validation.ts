@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Query, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, Body, Query, ValidationPipe, type PipeTransform, type ValidationError } from '@nestjs/common';
 import type { FieldError } from './problem-details.js';
 
 export class RequestValidationError extends BadRequestException {
@@ -45,5 +45,15 @@ export const ValidQuery = (): ParameterDecorator => Query(validation);
  */
 export const ProtocolBody = (): ParameterDecorator => Body();
 
-/** One query parameter as sent, for a protocol endpoint that checks it itself. */
-export const ProtocolQuery = (name: string): ParameterDecorator => Query(name);
+/** A query parameter sent more than once arrives as an array: refused, whatever the endpoint does with the value. */
+function singleValued(name: string): PipeTransform {
+  return {
+    transform(value: unknown) {
+      if (Array.isArray(value)) throw new RequestValidationError([{ field: name, messages: [`${name} must be sent once`] }]);
+      return value;
+    },
+  };
+}
+
+/** One query parameter as sent (once: a repeated one is a 400), for a protocol endpoint that checks it itself. */
+export const ProtocolQuery = (name: string): ParameterDecorator => Query(name, singleValued(name));
