@@ -64,4 +64,26 @@ export default tseslint.config(
     },
     rules: { 'no-console': 'off' },
   },
+  {
+    // The example servers print where they listen; they run on Node.
+    files: ['examples/*/server.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', URL: 'readonly' } },
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // The examples' pages run in the browser, as ES modules loaded through an import map.
+    files: ['examples/*/public/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        CSS: 'readonly',
+      },
+    },
+  },
 );

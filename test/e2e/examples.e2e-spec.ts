@@ -1,0 +1,281 @@
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { FeaturesService } from '../../src/features/features.service.js';
+import { ClientsService } from '../../src/oidc/clients.service.js';
+import { TenantsService } from '../../src/tenants/tenants.service.js';
+import { UsersService } from '../../src/users/users.service.js';
+import { api, clientWithToken } from '../support/api.js';
+import { launchBrowser, submitLogin } from '../support/browser.js';
+import { startExample, type RunningExample } from '../support/examples.js';
+import { PASSWORD } from '../support/oidc-fixture.js';
+import { freePort, startTestApp, type TestApp } from '../support/test-app.js';
+
+const FLAG = 'new-dashboard';
+const FLIP_DEADLINE_MS = 2_000;
+
+interface PageFetch {
+  url: string;
+  init: { method?: string; headers?: Record<string, string>; body?: string };
+}
+
+/** A fetch made by the page itself (its origin, its CORS): what it resolved to, or why it was rejected. */
+function fetchFromPage(page: Page, { url, init }: PageFetch) {
+  return page.evaluate(
+    async ({ url, init }) => {
+      try {
+        return { status: (await fetch(url, init)).status };
+      } catch (error) {
+        return { rejected: String(error) };
+      }
+    },
+    { url, init },
+  );
+}
+
+describe('the examples in Chromium, each on its own origin, against the running app', () => {
+  let testApp: TestApp;
+  let browser: Browser;
+  let adminToken: string;
+  let spaClientId: string;
+  let backofficeClientId: string;
+  let backofficeSecret: string;
+  let tenantApp: RunningExample;
+  let strangerApp: RunningExample;
+  let backoffice: RunningExample;
+  /** The access token the tenant app got from its code exchange, as seen on the wire. */
+  let userAccessToken: string;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    const appPort = await freePort();
+    const strangerPort = await freePort();
+    const backofficePort = await freePort();
+    const appOrigin = `http://127.0.0.1:${appPort}`;
+    const strangerOrigin = `http://127.0.0.1:${strangerPort}`;
+
+    const acme = await testApp.app.get(TenantsService).create({ slug: 'acme', name: 'Acme Corp' });
+    await testApp.app.get(TenantsService).create({ slug: 'globex', name: 'Globex Corp' });
+    await testApp.app.get(FeaturesService).createFeature({ key: FLAG, description: 'The redesigned dashboard', defaultEnabled: false });
+    await testApp.app
+      .get(UsersService)
+      .create(acme, { email: 'alice@acme.test', password: PASSWORD, name: 'Alice Example', emailVerified: true });
+    const clients = testApp.app.get(ClientsService);
+    adminToken = (await clientWithToken(testApp, clients)).token;
+    // The stranger's redirect URI is registered, its web origin is not: it gets the browser back, but no CORS.
+    const { client: spa } = await clients.create({
+      name: 'acme spa',
+      tenantSlug: 'acme',
+      public: true,
+      grantTypes: ['authorization_code'],
+      scopes: ['openid profile email features:read'],
+      redirectUris: [`${appOrigin}/callback`, `${strangerOrigin}/callback`],
+      postLogoutRedirectUris: [`${appOrigin}/`],
+      webOrigins: [appOrigin],
+    });
+    spaClientId = spa.clientId;
+    const { client: office, clientSecret } = await clients.create({
+      name: 'back-office',
+      grantTypes: ['client_credentials'],
+      scopes: ['tenants:read features:read features:write'],
+    });
+    backofficeClientId = office.clientId;
+    backofficeSecret = clientSecret!;
+
+    const spaEnv = { TENANTRY_URL: testApp.url, CLIENT_ID: spaClientId, FLAGS: FLAG };
+    [tenantApp, strangerApp, backoffice, browser] = await Promise.all([
+      startExample('tenant-app', appPort, spaEnv),
+      startExample('tenant-app', strangerPort, spaEnv),
+      startExample('backoffice', backofficePort, {
+        TENANTRY_URL: testApp.url,
+        CLIENT_ID: backofficeClientId,
+        CLIENT_SECRET: backofficeSecret,
+      }),
+      launchBrowser(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([tenantApp?.stop(), strangerApp?.stop(), backoffice?.stop()]);
+    await testApp?.close();
+  });
+
+  const setFlag = (enabled: boolean) => api(testApp, adminToken).put(`/api/v1/tenants/acme/features/${FLAG}`, { enabled }).expect(200);
+  /** Waits until the tenant app shows the flag in that state (the page re-renders when its provider reports a change). */
+  const flagShown = (page: Page, state: 'on' | 'off', timeout: number) =>
+    page.locator(`[data-flag="${FLAG}"] output`, { hasText: new RegExp(`^${state}$`) }).waitFor({ timeout });
+
+  describe('the tenant app', () => {
+    let context: BrowserContext;
+    let page: Page;
+    /** The change stream the OFREP provider opens from the bulk answer's eventStreams. */
+    let changeStream: Promise<Response>;
+
+    beforeAll(async () => {
+      context = await browser.newContext();
+      page = await context.newPage();
+    });
+
+    afterAll(async () => {
+      await context.close();
+    });
+
+    it('signs the user in with code + PKCE on our sign-in page and shows their name from userinfo', async () => {
+      const tokenAnswer = page.waitForResponse((response) => response.url() === `${testApp.baseUrl}/oidc/token`);
+      const userinfoAnswer = page.waitForResponse((response) => response.url() === `${testApp.baseUrl}/oidc/me`);
+      changeStream = page.waitForResponse((response) => response.url().startsWith(`${testApp.baseUrl}/ofrep/v1/feature-events?ticket=`));
+      await page.goto(tenantApp.origin);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await submitLogin(page, 'alice@acme.test', PASSWORD);
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByText('Signed in as Alice Example').waitFor();
+
+      const token = await tokenAnswer;
+      expect(token.status()).toBe(200);
+      expect(token.request().postData()).toMatch(/code_verifier=/);
+      userAccessToken = ((await token.json()) as { access_token: string }).access_token;
+      expect((await userinfoAnswer).status()).toBe(200);
+      expect(new URL(page.url()).origin).toBe(tenantApp.origin);
+      await flagShown(page, 'off', 5_000);
+    });
+
+    it('shows a flag flipped through the API within 2 s, through the change stream', async () => {
+      const stream = await changeStream;
+      expect({ type: stream.request().resourceType(), status: stream.status() }).toEqual({ type: 'eventsource', status: 200 });
+      await setFlag(true);
+      await flagShown(page, 'on', FLIP_DEADLINE_MS);
+      await setFlag(false);
+      await flagShown(page, 'off', FLIP_DEADLINE_MS);
+    });
+
+    describe('the same app on an origin nobody registered', () => {
+      let strangerContext: BrowserContext;
+      let stranger: Page;
+      const corsErrors: string[] = [];
+
+      beforeAll(async () => {
+        strangerContext = await browser.newContext();
+        stranger = await strangerContext.newPage();
+        stranger.on('console', (message) => {
+          if (/blocked by CORS policy/.test(message.text())) corsErrors.push(message.text());
+        });
+      });
+
+      afterAll(async () => {
+        await strangerContext.close();
+      });
+
+      it('gets the browser back from sign-in, but its code exchange is blocked by CORS and refused', async () => {
+        const logsBefore = testApp.logs.length;
+        const blocked = stranger.waitForEvent('requestfailed', (request) => request.url() === `${testApp.baseUrl}/oidc/token`);
+        await stranger.goto(strangerApp.origin);
+        await stranger.getByRole('button', { name: 'Sign in' }).click();
+        await submitLogin(stranger, 'alice@acme.test', PASSWORD);
+        await stranger.getByRole('button', { name: 'Allow' }).click();
+        await stranger.getByText('Sign-in failed: Failed to fetch').waitFor();
+        expect(new URL(stranger.url()).origin).toBe(strangerApp.origin);
+        expect(corsErrors.some((text) => text.includes(`${testApp.baseUrl}/oidc/token`))).toBe(true);
+        expect((await blocked).failure()?.errorText).toBe('net::ERR_FAILED');
+        // The exchange is a CORS-simple request, so it reached the server: which issued nothing (400 invalid_request).
+        const tokenRequests = testApp.logs
+          .slice(logsBefore)
+          .map((line) => JSON.parse(line) as { req?: { method: string; path: string }; res?: { statusCode: number } })
+          .filter((entry) => entry.req?.method === 'POST' && entry.req.path === '/oidc/token');
+        expect(tokenRequests.map((entry) => entry.res?.statusCode)).toEqual([400]);
+      });
+
+      it('cannot call OFREP, userinfo or the API with a valid token: the page’s fetch rejects, where the registered origin’s succeeds', async () => {
+        const calls: PageFetch[] = [
+          {
+            url: `${testApp.url}/ofrep/v1/evaluate/flags`,
+            init: {
+              method: 'POST',
+              headers: { authorization: `Bearer ${userAccessToken}`, 'content-type': 'application/json' },
+              body: '{"context":{}}',
+            },
+          },
+          { url: `${testApp.url}/oidc/me`, init: { headers: { authorization: `Bearer ${userAccessToken}` } } },
+          { url: `${testApp.url}/api/v1/me/features`, init: { headers: { authorization: `Bearer ${userAccessToken}` } } },
+        ];
+        for (const call of calls) {
+          expect({ url: call.url, ...(await fetchFromPage(stranger, call)) }).toEqual({
+            url: call.url,
+            rejected: 'TypeError: Failed to fetch',
+          });
+          expect({ url: call.url, ...(await fetchFromPage(page, call)) }).toEqual({ url: call.url, status: 200 });
+        }
+      });
+    });
+
+    it('signs out with RP-initiated logout, back to its registered page; the next sign-in asks for the password again', async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      // Tenantry's own confirmation page (end_session_endpoint).
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByText('You are signed out').waitFor();
+      expect(new URL(page.url()).origin).toBe(tenantApp.origin);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(new URL(page.url()).origin).toBe(new URL(testApp.baseUrl).origin);
+    });
+  });
+
+  describe('the back-office', () => {
+    let context: BrowserContext;
+    let page: Page;
+    const seen: string[] = [];
+
+    beforeAll(async () => {
+      context = await browser.newContext();
+      page = await context.newPage();
+      page.on('response', (response) => {
+        void response.text().then(
+          (body) => seen.push(`${response.url()}\n${JSON.stringify(response.headers())}\n${body}`),
+          () => undefined,
+        );
+      });
+      await page.goto(backoffice.origin);
+      await page.getByRole('button', { name: 'Globex Corp' }).waitFor();
+      await page.getByRole('button', { name: 'Acme Corp' }).click();
+      await page.locator(`tr[data-flag="${FLAG}"]`).waitFor();
+    });
+
+    afterAll(async () => {
+      await context.close();
+    });
+
+    it('switches a flag with If-Match, and the audit trail shows its client', async () => {
+      const before = await api(testApp, adminToken).get(`/api/v1/tenants/acme/features/${FLAG}`).expect(200);
+      const enabled = before.body.enabled as boolean;
+      const write = page.waitForRequest((request) => request.method() === 'PUT');
+      await page.getByRole('button', { name: `Switch ${FLAG} ${enabled ? 'off' : 'on'}` }).click();
+      await page.getByText(`${FLAG} is now ${enabled ? 'off' : 'on'}`).waitFor();
+      expect((await write).headers()['if-match']).toBe(before.headers.etag);
+
+      const trail = await api(testApp, adminToken).get('/api/v1/tenants/acme/feature-changes').expect(200);
+      expect(trail.body.items[0]).toMatchObject({ key: FLAG, actor: { clientId: backofficeClientId }, after: { enabled: !enabled } });
+      await page
+        .locator('#changes li')
+        .first()
+        .getByText(`${FLAG} ${enabled ? 'off' : 'on'} by ${backofficeClientId}`)
+        .waitFor();
+    });
+
+    it('refuses to overwrite a change made since the page read the flag (412), and shows the flag as it now is', async () => {
+      const current = (await api(testApp, adminToken).get(`/api/v1/tenants/acme/features/${FLAG}`).expect(200)).body.enabled as boolean;
+      await setFlag(!current);
+      const refused = page.waitForResponse((response) => response.request().method() === 'PUT');
+      await page.getByRole('button', { name: `Switch ${FLAG} ${current ? 'off' : 'on'}` }).click();
+      expect((await refused).status()).toBe(412);
+      await page.getByText(`${FLAG} was changed by someone else since you loaded it: it is ${current ? 'off' : 'on'} now`).waitFor();
+      expect((await api(testApp, adminToken).get(`/api/v1/tenants/acme/features/${FLAG}`).expect(200)).body.enabled).toBe(!current);
+    });
+
+    it('never lets its client secret or a token reach the browser', () => {
+      expect(seen.length).toBeGreaterThan(5);
+      for (const response of seen) {
+        expect(response).not.toContain(backofficeSecret);
+        expect(response).not.toMatch(/eyJ[\w-]+\.eyJ/);
+      }
+    });
+  });
+});
