@@ -3,13 +3,14 @@ import { FeaturesService } from '../../src/features/features.service.js';
 import { ClientsService } from '../../src/oidc/clients.service.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { UsersService } from '../../src/users/users.service.js';
-import { api, clientWithToken } from '../support/api.js';
+import { api, clientWithToken, SETUP_ACTOR } from '../support/api.js';
 import { launchBrowser, submitLogin } from '../support/browser.js';
 import { startExample, type RunningExample } from '../support/examples.js';
 import { PASSWORD } from '../support/oidc-fixture.js';
 import { freePort, startTestApp, type TestApp } from '../support/test-app.js';
 
 const FLAG = 'new-dashboard';
+const BANNER = 'banner';
 const FLIP_DEADLINE_MS = 2_000;
 
 interface PageFetch {
@@ -41,6 +42,7 @@ describe('the examples in Chromium, each on its own origin, against the running 
   let tenantApp: RunningExample;
   let strangerApp: RunningExample;
   let backoffice: RunningExample;
+  let publishableKey: string;
   /** The access token the tenant app got from its code exchange, as seen on the wire. */
   let userAccessToken: string;
 
@@ -53,8 +55,13 @@ describe('the examples in Chromium, each on its own origin, against the running 
     const strangerOrigin = `http://127.0.0.1:${strangerPort}`;
 
     const acme = await testApp.app.get(TenantsService).create({ slug: 'acme', name: 'Acme Corp' });
-    await testApp.app.get(TenantsService).create({ slug: 'globex', name: 'Globex Corp' });
-    await testApp.app.get(FeaturesService).createFeature({ key: FLAG, description: 'The redesigned dashboard', defaultEnabled: false });
+    const globex = await testApp.app.get(TenantsService).create({ slug: 'globex', name: 'Globex Corp' });
+    const features = testApp.app.get(FeaturesService);
+    await features.createFeature({ key: FLAG, description: 'The redesigned dashboard', defaultEnabled: false });
+    // The banner is on for acme only: a key that read another tenant's flags would hide it.
+    await features.createFeature({ key: BANNER, description: 'The landing page banner', defaultEnabled: false });
+    await features.setTenantFeature(acme, BANNER, true, SETUP_ACTOR);
+    await features.setTenantFeature(globex, BANNER, false, SETUP_ACTOR);
     await testApp.app
       .get(UsersService)
       .create(acme, { email: 'alice@acme.test', password: PASSWORD, name: 'Alice Example', emailVerified: true });
@@ -79,8 +86,13 @@ describe('the examples in Chromium, each on its own origin, against the running 
     });
     backofficeClientId = office.clientId;
     backofficeSecret = clientSecret!;
+    const created = await api(testApp, adminToken)
+      .post('/api/v1/tenants/acme/api-keys', { kind: 'publishable', name: 'acme landing page', origins: [appOrigin] })
+      .expect(201);
+    publishableKey = created.body.key as string;
+    expect(publishableKey).toMatch(/^tpk_/);
 
-    const spaEnv = { TENANTRY_URL: testApp.url, CLIENT_ID: spaClientId, FLAGS: FLAG };
+    const spaEnv = { TENANTRY_URL: testApp.url, CLIENT_ID: spaClientId, PUBLISHABLE_KEY: publishableKey, FLAGS: FLAG, BANNER_FLAG: BANNER };
     [tenantApp, strangerApp, backoffice, browser] = await Promise.all([
       startExample('tenant-app', appPort, spaEnv),
       startExample('tenant-app', strangerPort, spaEnv),
@@ -99,7 +111,8 @@ describe('the examples in Chromium, each on its own origin, against the running 
     await testApp?.close();
   });
 
-  const setFlag = (enabled: boolean) => api(testApp, adminToken).put(`/api/v1/tenants/acme/features/${FLAG}`, { enabled }).expect(200);
+  const setFlag = (enabled: boolean, key = FLAG) =>
+    api(testApp, adminToken).put(`/api/v1/tenants/acme/features/${key}`, { enabled }).expect(200);
   /** Waits until the tenant app shows the flag in that state (the page re-renders when its provider reports a change). */
   const flagShown = (page: Page, state: 'on' | 'off', timeout: number) =>
     page.locator(`[data-flag="${FLAG}"] output`, { hasText: new RegExp(`^${state}$`) }).waitFor({ timeout });
@@ -117,6 +130,47 @@ describe('the examples in Chromium, each on its own origin, against the running 
 
     afterAll(async () => {
       await context.close();
+    });
+
+    it('before sign-in, shows the banner from a flag read with its publishable key, and follows its changes', async () => {
+      const evaluation = page.waitForRequest((request) => request.url() === `${testApp.baseUrl}/ofrep/v1/evaluate/flags`);
+      await page.goto(tenantApp.origin);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      const banner = page.getByRole('status').filter({ hasText: 'Something new is waiting for you' });
+      await banner.waitFor();
+      const headers = (await evaluation).headers();
+      expect({ key: headers['x-api-key'], authorization: headers.authorization }).toEqual({
+        key: publishableKey,
+        authorization: undefined,
+      });
+      await setFlag(false, BANNER);
+      await banner.waitFor({ state: 'hidden', timeout: FLIP_DEADLINE_MS });
+      await setFlag(true, BANNER);
+      await banner.waitFor({ timeout: FLIP_DEADLINE_MS });
+    });
+
+    it('lets its publishable key evaluate flags and nothing else, from the page itself', async () => {
+      const withKey = { 'x-api-key': publishableKey, 'content-type': 'application/json' };
+      // OFREP answers acme's flag, whatever tenant the context names.
+      const spoofed = await page.evaluate(
+        async ({ url, headers }) => {
+          const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ context: { tenant: 'globex' } }) });
+          return { status: response.status, value: ((await response.json()) as { value: unknown }).value };
+        },
+        { url: `${testApp.url}/ofrep/v1/evaluate/flags/${BANNER}`, headers: withKey },
+      );
+      expect(spoofed).toEqual({ status: 200, value: true });
+      // The token's own API answers this origin, and refuses the key.
+      expect(await fetchFromPage(page, { url: `${testApp.url}/api/v1/me/features`, init: { headers: withKey } })).toEqual({ status: 403 });
+      // The admin API (toggling, tenants, another tenant's flags) answers no other origin at all.
+      for (const call of [
+        { url: `${testApp.url}/api/v1/tenants/acme/features/${FLAG}`, init: { method: 'PUT', headers: withKey, body: '{"enabled":true}' } },
+        { url: `${testApp.url}/api/v1/tenants`, init: { headers: withKey } },
+        { url: `${testApp.url}/api/v1/tenants/globex/features`, init: { headers: withKey } },
+      ]) {
+        expect({ url: call.url, ...(await fetchFromPage(page, call)) }).toEqual({ url: call.url, rejected: 'TypeError: Failed to fetch' });
+      }
+      expect((await api(testApp, adminToken).get(`/api/v1/tenants/acme/features/${FLAG}`).expect(200)).body.enabled).toBe(false);
     });
 
     it('signs the user in with code + PKCE on our sign-in page and shows their name from userinfo', async () => {
@@ -163,6 +217,29 @@ describe('the examples in Chromium, each on its own origin, against the running 
 
       afterAll(async () => {
         await strangerContext.close();
+      });
+
+      it('cannot read flags with the publishable key: blocked by CORS, and refused by the server', async () => {
+        const evaluation = stranger.waitForEvent(
+          'requestfailed',
+          (request) => request.url() === `${testApp.baseUrl}/ofrep/v1/evaluate/flags`,
+        );
+        await stranger.goto(strangerApp.origin);
+        await stranger.getByText('Flags unavailable').waitFor();
+        expect((await evaluation).headers()['x-api-key']).toBe(publishableKey);
+        expect(await stranger.locator('#banner').isHidden()).toBe(true);
+        expect(corsErrors.some((text) => text.includes(`${testApp.baseUrl}/ofrep/v1/evaluate/flags`))).toBe(true);
+        // What a script that ignores CORS gets from that origin: a refusal, not flags.
+        const direct = await fetch(`${testApp.url}/ofrep/v1/evaluate/flags`, {
+          method: 'POST',
+          headers: { origin: strangerApp.origin, 'x-api-key': publishableKey, 'content-type': 'application/json' },
+          body: '{"context":{}}',
+        });
+        expect({ status: direct.status, code: ((await direct.json()) as { code: string }).code }).toEqual({
+          status: 403,
+          code: 'API_KEY_ORIGIN_REFUSED',
+        });
+        expect(direct.headers.get('access-control-allow-origin')).toBeNull();
       });
 
       it('gets the browser back from sign-in, but its code exchange is blocked by CORS and refused', async () => {
