@@ -113,6 +113,10 @@ const STATIC = new Map([
 const server = createServer((request, response) => {
   const path = new URL(request.url ?? '/', ownOrigin).pathname;
   const headers = { 'content-security-policy': contentSecurityPolicy, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+  if (path === '/favicon.ico') {
+    response.writeHead(204, headers).end();
+    return;
+  }
   const served = STATIC.get(path);
   if (served && request.method === 'GET') {
     response.writeHead(200, { ...headers, 'content-type': served[1] }).end(readFileSync(join(here, 'public', served[0])));
@@ -123,7 +127,8 @@ const server = createServer((request, response) => {
     return;
   }
   // A change must come from this page: a cross-site form or script gets nothing done with our credentials.
-  if (request.method !== 'GET' && request.headers.origin !== ownOrigin) {
+  const origin = request.headers.origin;
+  if (request.method !== 'GET' && (!origin || URL.parse(origin)?.host !== request.headers.host)) {
     response.writeHead(403, { ...headers, 'content-type': 'text/plain' }).end('cross-origin request refused');
     return;
   }

@@ -88,6 +88,10 @@ const server = createServer((request, response) => {
     return;
   }
   const headers = { 'content-security-policy': contentSecurityPolicy, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+  if (path === '/favicon.ico') {
+    response.writeHead(204, headers).end();
+    return;
+  }
   if (path === '/config.json') {
     response.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(config);
     return;
