@@ -1,4 +1,6 @@
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FeatureEventsService } from '../../src/features/feature-events.service.js';
 import { FeaturesService } from '../../src/features/features.service.js';
 import { ClientsService } from '../../src/oidc/clients.service.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
@@ -113,6 +115,21 @@ describe('the examples in Chromium, each on its own origin, against the running 
 
   const setFlag = (enabled: boolean, key = FLAG) =>
     api(testApp, adminToken).put(`/api/v1/tenants/acme/features/${key}`, { enabled }).expect(200);
+  /**
+   * Waits until exactly `count` change streams are subscribed on the server: a
+   * toggle made before a page's stream is attached would reach it only with
+   * the next change, and the 2 s deadline is about delivery, not about how
+   * fast a browser opens its EventSource.
+   */
+  async function streamsAttached(count: number): Promise<void> {
+    const events = testApp.app.get(FeatureEventsService);
+    const deadline = Date.now() + 10_000;
+    while (events.subscriberCount !== count || events.pendingSubscriptions > 0) {
+      if (Date.now() > deadline) throw new Error(`${events.subscriberCount} change streams attached, expected ${count}`);
+      await sleep(20);
+    }
+  }
+
   /** Waits until the tenant app shows the flag in that state (the page re-renders when its provider reports a change). */
   const flagShown = (page: Page, state: 'on' | 'off', timeout: number) =>
     page.locator(`[data-flag="${FLAG}"] output`, { hasText: new RegExp(`^${state}$`) }).waitFor({ timeout });
@@ -120,7 +137,7 @@ describe('the examples in Chromium, each on its own origin, against the running 
   describe('the tenant app', () => {
     let context: BrowserContext;
     let page: Page;
-    /** The change stream the OFREP provider opens from the bulk answer's eventStreams. */
+    /** A change stream an OFREP provider of the page opens from its bulk answer's eventStreams. */
     let changeStream: Promise<Response>;
 
     const consoleErrors: string[] = [];
@@ -151,6 +168,8 @@ describe('the examples in Chromium, each on its own origin, against the running 
         key: publishableKey,
         authorization: undefined,
       });
+      // The banner's provider follows the change stream of its bulk answer.
+      await streamsAttached(1);
       await setFlag(false, BANNER);
       await banner.waitFor({ state: 'hidden', timeout: FLIP_DEADLINE_MS });
       await setFlag(true, BANNER);
@@ -206,6 +225,8 @@ describe('the examples in Chromium, each on its own origin, against the running 
     it('shows a flag flipped through the API within 2 s, through the change stream', async () => {
       const stream = await changeStream;
       expect({ type: stream.request().resourceType(), status: stream.status() }).toEqual({ type: 'eventsource', status: 200 });
+      // This page's two providers: the banner's (publishable key) and the user's (access token).
+      await streamsAttached(2);
       await setFlag(true);
       await flagShown(page, 'on', FLIP_DEADLINE_MS);
       await setFlag(false);
