@@ -40,11 +40,11 @@ function showStatus(text) {
   element('status').textContent = text;
 }
 
-/** @param {string} what @param {unknown} error */
+/** Each failure gets its own line: the banner's and the sign-in's may both happen, in either order. @param {string} what @param {unknown} error */
 function showError(what, error) {
-  const box = element('error');
-  box.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-  box.hidden = false;
+  const line = document.createElement('p');
+  line.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  element('errors').append(line);
 }
 
 /** @returns {Promise<oauth.AuthorizationServer>} */
