@@ -436,6 +436,14 @@ async function main() {
     const byKey = freshUsers({ 'x-api-key': key, origin });
     const result = await compare('(j) the same as (h) with a publishable key (X-API-Key, Origin), against (h)', byKey, fresh, 0.9);
     results.push({ ...result, note: 'baseline: (h) with its bearer token, alternating in the same run' });
+    // The same pair with the Origin on both sides: what the key costs over the token, without the CORS answer (j) adds.
+    const sameOrigin = await compare(
+      '(j2) as (j), against (h) sending the same Origin',
+      byKey,
+      freshUsers({ authorization: `Bearer ${targetedClient.token}`, origin }),
+      0.9,
+    );
+    results.push({ ...sameOrigin, note: 'both sides get the CORS answer' });
   }
   if (wanted('i')) {
     results.push(
