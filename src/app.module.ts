@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         OidcModule,
         AuthModule.forRoot(OidcModule),
         FeaturesModule,
+        ApiKeysModule,
         MetricsModule.forRoot(config.metrics),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

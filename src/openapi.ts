@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { OAUTH2_SECURITY_SCHEMES } from './auth/auth.decorators.js';
+import { API_KEY_SECURITY_SCHEME, OAUTH2_SECURITY_SCHEMES } from './auth/auth.decorators.js';
 import { API_SCOPES, SCOPES } from './auth/scopes.js';
 import type { ServerConfig } from './config/app-config.js';
 
@@ -35,6 +35,16 @@ export function setupOpenApi(app: INestApplication, server: ServerConfig): void 
           },
         },
         authorizationCode,
+      )
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description:
+            'A tenant API key (`tsk_…` secret, `tpk_…` publishable: flag evaluation from its origins only); also accepted as Bearer',
+        },
+        API_KEY_SECURITY_SCHEME,
       )
       .build(),
     // The controller method name is the operationId (listTenantFeatures, setTenantFeature).

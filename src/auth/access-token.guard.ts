@@ -1,10 +1,11 @@
-// RFC 6750 §3.1, RFC 9068 §4 and RFC 9449 §7: every API route needs a valid access token carrying its scopes,
-// a DPoP-bound one only with its proof; deny by default.
-import { ExecutionContext, Injectable } from '@nestjs/common';
+// RFC 6750 §3.1, RFC 9068 §4 and RFC 9449 §7: every API route needs a valid access token (or API key) carrying its scopes,
+// a DPoP-bound one only with its proof, a publishable key only where flags are evaluated; deny by default.
+import { ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ACCESS_TOKEN_STRATEGY, AccessTokenRejected } from './access-token.strategy.js';
-import { PLATFORM_ONLY, REQUIRED_SCOPES, TENANT_ONLY, type AuthenticatedRequest } from './auth.decorators.js';
+import { ApiKeyAuthenticator, presentedApiKey } from './api-key.port.js';
+import { PLATFORM_ONLY, PUBLISHABLE_KEY_ALLOWED, REQUIRED_SCOPES, TENANT_ONLY, type AuthenticatedRequest } from './auth.decorators.js';
 import { AuthError } from './auth.errors.js';
 import { ServerConfig } from '../config/app-config.js';
 import { checkDpopProof, DPOP_PROOF_WINDOW_SECONDS, DpopProofRejected } from './dpop-proof.js';
@@ -23,6 +24,8 @@ export interface AccessRule {
   scopes: readonly string[];
   platformOnly?: boolean;
   tenantOnly?: boolean;
+  /** Publishable API keys may call it (flag evaluation). */
+  publishableKey?: boolean;
 }
 
 @Injectable()
@@ -34,6 +37,8 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     private readonly clients: ClientRegistry,
     private readonly proofs: DpopReplayRepository,
     private readonly server: ServerConfig,
+    // Absent where no module issues API keys: keys are then refused like any unknown credential.
+    @Optional() private readonly apiKeys?: ApiKeyAuthenticator,
   ) {
     super();
   }
@@ -50,6 +55,8 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     const rule = this.ruleOf(context);
     if (rule === null) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const apiKey = presentedApiKey(request.headers);
+    if (apiKey !== undefined) return this.admitApiKey(apiKey, request, rule);
     const presented = presentedToken(request.headers.authorization);
     const cached = presented ? this.verified.get(presented.token) : undefined;
     if (!cached) return this.verifyThenAuthorize(context, request, presented, rule);
@@ -101,6 +108,31 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       throw new AuthError('DPOP_PROOF_INVALID', 'This DPoP proof was used before.');
   }
 
+  /** An API key instead of a token: the key's own restrictions, then the route's rule, then its rate limit. */
+  private admitApiKey(key: string, request: AuthenticatedRequest, rule: AccessRule): boolean | Promise<boolean> {
+    if (key === 'ambiguous')
+      throw new AuthError('API_KEY_INVALID', 'Send one credential: an API key in X-API-Key, or an Authorization header, not both.');
+    if (!this.apiKeys) throw new AuthError('API_KEY_INVALID', 'API keys are not accepted here.');
+    const origin = request.headers.origin;
+    const authenticated = this.apiKeys.authenticate(key, { origin: typeof origin === 'string' ? origin : undefined, ip: request.ip });
+    if (authenticated instanceof Promise)
+      return authenticated.then((principal) => this.authorizeKey(principal, request, rule)).then(() => true);
+    const admitted = this.authorizeKey(authenticated, request, rule);
+    return admitted === undefined ? true : admitted.then(() => true);
+  }
+
+  private authorizeKey(principal: Principal, request: AuthenticatedRequest, rule: AccessRule): void | Promise<void> {
+    request.user = principal;
+    if (principal.apiKey?.kind === 'publishable' && !rule.publishableKey) {
+      throw new AuthError(
+        'PUBLISHABLE_KEY_NOT_ALLOWED',
+        'A publishable key only evaluates flags (OFREP and the change stream); use a secret key or an access token here.',
+      );
+    }
+    this.decide(principal, rule, true, true);
+    return this.apiKeys!.admit(principal);
+  }
+
   /**
    * What a verified token may do: still live (not revoked), from a client
    * that is still registered, bound the way the route needs, with every scope
@@ -146,6 +178,7 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
             scopes: scopes ?? [],
             platformOnly: this.reflector.getAllAndOverride<boolean>(PLATFORM_ONLY, targets),
             tenantOnly: this.reflector.getAllAndOverride<boolean>(TENANT_ONLY, targets),
+            publishableKey: this.reflector.getAllAndOverride<boolean>(PUBLISHABLE_KEY_ALLOWED, targets),
           };
       this.rules.set(handler, rule);
     }

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOAuth2, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOAuth2, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './principal.js';
 import type { ApiScope } from './scopes.js';
@@ -7,6 +7,8 @@ import type { ApiScope } from './scopes.js';
 export const REQUIRED_SCOPES = 'tenantry:required-scopes';
 export const PLATFORM_ONLY = 'tenantry:platform-only';
 export const TENANT_ONLY = 'tenantry:tenant-only';
+export const PUBLISHABLE_KEY_ALLOWED = 'tenantry:publishable-key-allowed';
+export const API_KEY_SECURITY_SCHEME = 'api-key';
 export const OAUTH2_SECURITY_SCHEMES = ['client-credentials', 'authorization-code'];
 
 interface RequireScopesOptions {
@@ -27,11 +29,21 @@ export function RequireScopes(scopes: ApiScope | ApiScope[], options: RequireSco
     SetMetadata(PLATFORM_ONLY, options.platformOnly ?? false),
     SetMetadata(TENANT_ONLY, options.tenantOnly ?? false),
     ...OAUTH2_SECURITY_SCHEMES.map((scheme) => ApiOAuth2(required, scheme)),
+    // Secret API keys act for one tenant: never on platform routes.
+    ...(options.platformOnly ? [] : [ApiSecurity(API_KEY_SECURITY_SCHEME)]),
     ApiUnauthorizedResponse({ description: 'No access token, or an invalid or expired one' }),
     ApiForbiddenResponse({
       description: `The token lacks ${required.join(' and ')}${options.platformOnly ? ', or is bound to a tenant' : ''}${options.tenantOnly ? ', or is bound to no tenant' : ''}`,
     }),
   );
+}
+
+/**
+ * Opens a flag evaluation route to publishable API keys (OFREP, the change
+ * stream). Every other route refuses them (403), whatever it requires.
+ */
+export function AllowPublishableKey(): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(PUBLISHABLE_KEY_ALLOWED, true));
 }
 
 export interface AuthenticatedRequest extends FastifyRequest {

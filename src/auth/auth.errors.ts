@@ -9,7 +9,12 @@ export type AuthErrorCode =
   | 'INSUFFICIENT_SCOPE'
   | 'PLATFORM_CLIENT_REQUIRED'
   | 'TENANT_TOKEN_REQUIRED'
-  | 'ROUTE_NOT_GUARDED';
+  | 'ROUTE_NOT_GUARDED'
+  | 'API_KEY_INVALID'
+  | 'PUBLISHABLE_KEY_NOT_ALLOWED'
+  | 'API_KEY_ORIGIN_REFUSED'
+  | 'API_KEY_ADDRESS_REFUSED'
+  | 'API_KEY_RATE_LIMITED';
 
 const DEFINITIONS: Record<AuthErrorCode, ErrorDefinition> = {
   TOKEN_MISSING: { status: 401, title: 'Access token required' },
@@ -19,6 +24,11 @@ const DEFINITIONS: Record<AuthErrorCode, ErrorDefinition> = {
   PLATFORM_CLIENT_REQUIRED: { status: 403, title: 'Platform client required' },
   TENANT_TOKEN_REQUIRED: { status: 403, title: 'Tenant token required' },
   ROUTE_NOT_GUARDED: { status: 403, title: 'Route declares no scope' },
+  API_KEY_INVALID: { status: 401, title: 'API key invalid' },
+  PUBLISHABLE_KEY_NOT_ALLOWED: { status: 403, title: 'Publishable keys only evaluate flags' },
+  API_KEY_ORIGIN_REFUSED: { status: 403, title: 'Origin not allowed for this key' },
+  API_KEY_ADDRESS_REFUSED: { status: 403, title: 'Address not allowed for this key' },
+  API_KEY_RATE_LIMITED: { status: 429, title: 'API key rate limit reached' },
 };
 
 const REALM = 'tenantry';
@@ -38,8 +48,10 @@ export class AuthError extends DomainError<AuthErrorCode> implements HasResponse
   responseHeaders(): Record<string, string> {
     const bearer = [`realm=${quoted(REALM)}`];
     const dpop = [`realm=${quoted(REALM)}`, `algs=${quoted(DPOP_ALGORITHMS.join(' '))}`];
+    // RFC 9110 §10.2.3 / RFC 6585 §4: when to try again.
+    if (this.code === 'API_KEY_RATE_LIMITED') return { 'Retry-After': String(this.extensions.retryAfterSeconds ?? 1) };
     // RFC 6750 §3.1: a request without credentials gets no error code.
-    if (this.code === 'TOKEN_INVALID') {
+    if (this.code === 'TOKEN_INVALID' || this.code === 'API_KEY_INVALID') {
       bearer.push('error="invalid_token"', `error_description=${quoted(this.detail ?? 'invalid token')}`);
     } else if (this.code === 'DPOP_PROOF_INVALID') {
       dpop.push('error="invalid_dpop_proof"', `error_description=${quoted(this.detail ?? 'invalid DPoP proof')}`);

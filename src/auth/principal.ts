@@ -11,4 +11,6 @@ export interface Principal {
   expiresAt: number;
   /** RFC 9449: the thumbprint of the key the token is bound to (cnf.jkt); null for a bearer token. */
   jkt: string | null;
+  /** Set when the caller authenticated with an API key (clientId is then `apikey:<id>`). */
+  apiKey?: { id: string; kind: 'publishable' | 'secret' };
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { DpopReplayRepository } from '../auth/dpop-replay.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
@@ -29,6 +30,7 @@ export class CliModule {
         UsersModule,
         OidcModule,
         FeaturesModule,
+        ApiKeysModule,
       ],
       providers: [DpopReplayRepository],
     };

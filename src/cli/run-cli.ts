@@ -5,6 +5,7 @@ import { DatabaseService } from '../infra/database/database.service.js';
 import { DomainError } from '../infra/http/domain-error.js';
 import { createRootLogger, PinoNestLogger } from '../infra/logging/logger.js';
 import { UsageError, type CliCommand, type CommandResult } from './cli-command.js';
+import { createApiKeyCommand, listApiKeysCommand, revokeApiKeyCommand } from './commands/api-keys.commands.js';
 import { createClientCommand, deleteClientCommand, listClientsCommand } from './commands/clients.commands.js';
 import { createFeatureCommand, listFeatureChangesCommand, listFeaturesCommand, setFeatureCommand } from './commands/features.commands.js';
 import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
@@ -33,6 +34,9 @@ export const COMMANDS: CliCommand[] = [
   listClientsCommand,
   deleteClientCommand,
   createUserCommand,
+  createApiKeyCommand,
+  listApiKeysCommand,
+  revokeApiKeyCommand,
   listFeaturesCommand,
   createFeatureCommand,
   setFeatureCommand,

@@ -78,6 +78,8 @@ export class OperationsConfig {
     readonly tokenPurgeIntervalSeconds: number,
     /** Token requests per minute per client (per client address when unauthenticated). */
     readonly tokenRateLimitPerMinute: number,
+    /** Requests per minute of a publishable API key created without a limit of its own. */
+    readonly apiKeyRateLimitPerMinute: number,
   ) {}
 }
 
@@ -196,7 +198,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       values.SESSION_TTL,
       values.GRANT_TTL,
     ),
-    new OperationsConfig(values.KEY_ROTATION_INTERVAL, values.TOKEN_PURGE_INTERVAL, values.TOKEN_RATE_LIMIT),
+    new OperationsConfig(values.KEY_ROTATION_INTERVAL, values.TOKEN_PURGE_INTERVAL, values.TOKEN_RATE_LIMIT, values.API_KEY_RATE_LIMIT),
     values.LOG_LEVEL,
     new TenancyConfig(values.TENANT_PLACEMENT, values.TENANT_MIGRATION_CONCURRENCY, values.TENANT_MOVE_GRACE),
     readMetricsToken(values.METRICS_TOKEN, values.NODE_ENV, security.secretKey),

@@ -155,6 +155,14 @@ export const CONFIGURATION_VARIABLES = {
     zeroMeans: 'no limit',
     default: 600,
   },
+  API_KEY_RATE_LIMIT: {
+    kind: 'integer',
+    meaning:
+      "requests per minute of a publishable API key created without `rateLimitPerMinute` (all its browsers together), burst of 10 s' worth; `429` beyond",
+    min: 1,
+    max: 10_000_000,
+    default: 60_000,
+  },
   DATABASE_POOL_SIZE: { kind: 'integer', meaning: 'connections in the one pool all Prisma clients share', min: 1, max: 200, default: 10 },
   TRUST_PROXY: { kind: 'boolean', meaning: '`true` behind a TLS-terminating proxy (honours `X-Forwarded-*`)', default: false },
   SHUTDOWN_TIMEOUT: {

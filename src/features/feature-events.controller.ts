@@ -1,7 +1,7 @@
 import { Controller, Headers, type MessageEvent, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { RequireScopes } from '../auth/auth.decorators.js';
+import { AllowPublishableKey, RequireScopes } from '../auth/auth.decorators.js';
 import { Public } from '../auth/public.decorator.js';
 import { ActingTenant, ActsOnTenant } from '../tenants/acting-tenant.js';
 import type { Tenant } from '../tenants/tenant.js';
@@ -18,6 +18,7 @@ export class FeatureEventsController {
 
   @Sse('api/v1/me/feature-events')
   @RequireScopes('features:read', { tenantOnly: true })
+  @AllowPublishableKey()
   @ActsOnTenant('token')
   @ApiOperation({ summary: "Server-Sent Events: a change of the token's tenant's flags, on whichever instance it happens" })
   @ApiProduces('text/event-stream')

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'openid-client';
+import request from 'supertest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { DatabaseService } from '../../src/infra/database/database.service.js';
 import { ClientsService } from '../../src/oidc/clients.service.js';
@@ -390,6 +391,103 @@ describe('operator CLI', () => {
         'limit',
         'theme',
       ]);
+    });
+  });
+
+  describe('api-keys', () => {
+    const origin = 'https://app.wayne.test';
+
+    function failure(run: CliRun, exitCode: number): Record<string, unknown> {
+      expect(run).toMatchObject({ code: exitCode, stdout: '' });
+      return JSON.parse(run.stderr) as Record<string, unknown>;
+    }
+
+    beforeAll(async () => {
+      json(await cli('tenants:create', 'wayne', '--json'));
+    });
+
+    it('creates keys of both kinds shown once, lists them without the key, and revokes one for the running app', async () => {
+      const publishable = json(
+        await cli('api-keys:create', '--tenant', 'wayne', '--kind', 'publishable', '--origin', origin, '--name', 'landing', '--json'),
+      );
+      expect(publishable).toMatchObject({
+        kind: 'publishable',
+        tenant: 'wayne',
+        name: 'landing',
+        origins: [origin],
+        rateLimitPerMinute: 60_000,
+        createdBy: `cli:${userInfo().username}`,
+      });
+      expect(publishable.key).toMatch(/^tpk_[0-9A-Za-z]{38}$/);
+      const expires = new Date(Date.now() + 86_400_000).toISOString();
+      const secret = json(
+        await cli(
+          'api-keys:create',
+          '--tenant',
+          'wayne',
+          '--kind',
+          'secret',
+          '--scope',
+          'features:read features:write',
+          '--ip',
+          '127.0.0.1',
+          '--expires',
+          expires,
+          '--json',
+        ),
+      );
+      expect(secret).toMatchObject({
+        kind: 'secret',
+        scopes: ['features:read', 'features:write'],
+        ipRanges: ['127.0.0.1/32'],
+        expiresAt: expires,
+      });
+      expect(secret.key).toMatch(/^tsk_[0-9A-Za-z]{38}$/);
+      const me = () => request(testApp.url).get('/api/v1/me/features').set('X-API-Key', String(secret.key));
+      expect((await me()).status).toBe(200);
+
+      const listed = json(await cli('api-keys:list', '--tenant', 'wayne', '--json'));
+      expect((listed.apiKeys as { id: string }[]).map((key) => key.id)).toEqual([publishable.id, secret.id]);
+      expect(JSON.stringify(listed)).not.toContain(String(secret.key));
+      expect(JSON.stringify(listed)).not.toContain(String(publishable.key));
+      const text = await cli('api-keys:list');
+      expect(text.stdout).toContain(`${String(publishable.prefix)}…`);
+      expect(text.stdout).not.toContain(String(publishable.key));
+
+      expect(json(await cli('api-keys:revoke', String(secret.id), '--json'))).toEqual({
+        revoked: secret.id,
+        revokedAt: expect.any(String),
+      });
+      // At once through NOTIFY on a server database; within the cache's TTL from another process on the embedded one.
+      const deadline = Date.now() + (testApp.database.kind === 'server' ? 2_000 : 12_000);
+      let status = (await me()).status;
+      while (status !== 401 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await me()).status;
+      }
+      expect(status).toBe(401);
+      const after = json(await cli('api-keys:list', '--tenant', 'wayne', '--json'));
+      expect((after.apiKeys as { id: string; revokedAt: string | null }[]).find((key) => key.id === secret.id)?.revokedAt).toEqual(
+        expect.any(String),
+      );
+    });
+
+    it('refuses what the API refuses, with the same error codes', async () => {
+      const create = (...extra: string[]) => cli('api-keys:create', '--tenant', 'wayne', ...extra, '--json');
+      expect(failure(await create('--kind', 'publishable'), 1)).toMatchObject({ code: 'API_KEY_REQUEST_INVALID' });
+      expect(failure(await create('--kind', 'secret', '--scope', 'tenants:read'), 1)).toMatchObject({ code: 'API_KEY_REQUEST_INVALID' });
+      expect(failure(await create('--kind', 'secret', '--scope', 'features:read', '--ip', '10.0.0.0/40'), 1)).toMatchObject({
+        code: 'API_KEY_REQUEST_INVALID',
+      });
+      expect(failure(await create('--kind', 'other'), 1)).toMatchObject({ code: 'API_KEY_REQUEST_INVALID' });
+      expect(failure(await create('--kind', 'publishable', '--origin', origin, '--rate-limit', 'lots'), 2).error).toMatch(/--rate-limit/);
+      expect(failure(await cli('api-keys:create', '--kind', 'secret', '--json'), 2).error).toMatch(/--tenant is required/);
+      expect(
+        failure(await cli('api-keys:create', '--tenant', 'nope', '--kind', 'secret', '--scope', 'features:read', '--json'), 1),
+      ).toMatchObject({
+        code: 'TENANT_NOT_FOUND',
+      });
+      expect(failure(await cli('api-keys:revoke', 'key_nope', '--json'), 1)).toMatchObject({ code: 'API_KEY_NOT_FOUND' });
     });
   });
 });

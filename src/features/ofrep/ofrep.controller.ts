@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes } from '../../auth/auth.decorators.js';
+import { AllowPublishableKey, CurrentPrincipal, RequireScopes } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { ConditionalRead, type TaggedBody } from '../../infra/http/conditional-read.js';
 import { ActingTenant, ActsOnTenant } from '../../tenants/acting-tenant.js';
@@ -28,6 +28,7 @@ export class OfrepController {
   @Post('flags/:key')
   @HttpCode(200)
   @RequireScopes('features:read', { tenantOnly: true })
+  @AllowPublishableKey()
   @ActsOnTenant('token')
   @ApiOperation({ summary: 'Evaluate one flag for the token’s tenant (OFREP evaluateFlag)' })
   @ApiBody(CONTEXT_BODY)
@@ -45,6 +46,7 @@ export class OfrepController {
   @Post('flags')
   @HttpCode(200)
   @RequireScopes('features:read', { tenantOnly: true })
+  @AllowPublishableKey()
   @ActsOnTenant('token')
   @ConditionalRead()
   @ApiOperation({ summary: 'Evaluate every flag for the token’s tenant (OFREP evaluateFlagsBulk), with ETag / If-None-Match' })

@@ -4,6 +4,12 @@ import type { Logger as PinoLogger } from 'pino';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The caller the API's guard authenticated (request.user), by its client id. */
+function clientOf(request: FastifyRequest): string | undefined {
+  const clientId = (request as { user?: { clientId?: unknown } }).user?.clientId;
+  return typeof clientId === 'string' ? clientId : undefined;
+}
+
 /** A Fastify request hook: (request, reply, done). */
 export type RequestHook = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
 
@@ -26,7 +32,8 @@ export function createRequestIdGenerator(): () => string {
  * response makes Node merge every later header into it one by one, a cost
  * measured in tens of microseconds per request). URLs are logged without
  * their query string: OAuth redirects and callbacks carry codes, states and
- * tokens there; headers are never logged. Once the process is stopping,
+ * tokens there; headers are never logged. The caller is named by its
+ * client id (an API key by `apikey:<id>`). Once the process is stopping,
  * every answer closes its connection.
  *
  * Deliberately light: it runs on every token request, where the whole budget
@@ -51,6 +58,8 @@ export function createRequestLogger(logger: PinoLogger, rawPrefix: string, drain
         logger[response.statusCode >= 500 ? 'error' : 'info'](
           {
             req: { id, method: request.raw.method, path: url.split('?')[0] },
+            // Who called, once authenticated: a client id, or `apikey:<id>` for an API key (never a credential).
+            client: clientOf(request),
             res: { statusCode: response.statusCode },
             responseTime: Math.round(performance.now() - started),
           },

@@ -18,25 +18,29 @@ export interface RateRule {
 export class RateLimits {
   constructor(private readonly database: DatabaseService) {}
 
-  /** Takes one token from `key`'s bucket; the seconds to wait when there is none, else undefined. */
-  async take(key: string, rule: RateRule): Promise<number | undefined> {
+  /**
+   * Takes `cost` tokens from `key`'s bucket (all or none); the seconds to wait
+   * when there are not that many, else undefined. A cost above one leases a
+   * batch that the caller then spends locally (see the API keys' limiter).
+   */
+  async take(key: string, rule: RateRule, cost = 1): Promise<number | undefined> {
     const perSecond = rule.perMinute / 60;
     const capacity = Math.max(1, Math.ceil(perSecond * rule.burstSeconds));
     const { rows } = await this.database.pool.query<{ allowed: boolean; tokens: number }>(
       // In ON CONFLICT DO UPDATE, b is the existing row as locked (its latest
       // version), so concurrent takes queue on it and each sees the last one's result.
       `INSERT INTO "tenantry"."rate_limits" AS b ("key", "tokens", "allowed", "updated_at")
-       VALUES ($1, $2::float8 - 1, true, now())
+       VALUES ($1, $2::float8 - CASE WHEN $2::float8 >= $4::float8 THEN $4::float8 ELSE 0 END, $2::float8 >= $4::float8, now())
        ON CONFLICT ("key") DO UPDATE SET
-         "allowed" = LEAST($2::float8, b."tokens" + EXTRACT(EPOCH FROM (now() - b."updated_at")) * $3::float8) >= 1,
+         "allowed" = LEAST($2::float8, b."tokens" + EXTRACT(EPOCH FROM (now() - b."updated_at")) * $3::float8) >= $4::float8,
          "tokens" = LEAST($2::float8, b."tokens" + EXTRACT(EPOCH FROM (now() - b."updated_at")) * $3::float8)
-           - CASE WHEN LEAST($2::float8, b."tokens" + EXTRACT(EPOCH FROM (now() - b."updated_at")) * $3::float8) >= 1 THEN 1 ELSE 0 END,
+           - CASE WHEN LEAST($2::float8, b."tokens" + EXTRACT(EPOCH FROM (now() - b."updated_at")) * $3::float8) >= $4::float8 THEN $4::float8 ELSE 0 END,
          "updated_at" = now()
        RETURNING "allowed", "tokens"`,
-      [key, capacity, perSecond],
+      [key, capacity, perSecond, cost],
     );
     const bucket = rows[0]!;
-    return bucket.allowed ? undefined : Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+    return bucket.allowed ? undefined : Math.max(1, Math.ceil((cost - bucket.tokens) / perSecond));
   }
 
   /** Forgets buckets untouched for `idleSeconds` (they are full again by then). */
