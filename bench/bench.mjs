@@ -401,25 +401,49 @@ async function main() {
     };
     results.push(await againstReplay('(f) POST /ofrep/v1/evaluate/flags, matching ETag → 304', notModified, 0.5));
   }
+  // (h) and (j): the same bulk evaluation for a new user each request, by a tenant token and by a publishable key.
+  let user = 0;
+  const freshUsers = (headers) => ({
+    url: `${baseUrl}/ofrep/v1/evaluate/flags`,
+    method: 'POST',
+    headers: { ...headers, ...json },
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ context: { targetingKey: `user-${(user += 1)}`, plan: user % 3 ? 'free' : 'pro' } }),
+        }),
+      },
+    ],
+  });
+  const fresh = freshUsers({ authorization: `Bearer ${targetedClient.token}` });
   if (wanted('h')) {
-    let user = 0;
-    const fresh = {
-      url: `${baseUrl}/ofrep/v1/evaluate/flags`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${targetedClient.token}`, ...json },
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({ context: { targetingKey: `user-${(user += 1)}`, plan: user % 3 ? 'free' : 'pro' } }),
-          }),
-        },
-      ],
-    };
     results.push(
       await againstReplay(`(h) POST /ofrep/v1/evaluate/flags, a new user each request (${FLAGS} flags, rules, rollout)`, fresh, 0.35),
     );
+  }
+  if (wanted('j')) {
+    // A browser's call: X-API-Key and its Origin (so CORS answers too); the limit high enough not to refuse the load.
+    const origin = 'https://app.targeted.test';
+    const response = await fetch(`${baseUrl}/api/v1/tenants/targeted/api-keys`, {
+      method: 'POST',
+      headers: bearer,
+      body: JSON.stringify({ kind: 'publishable', origins: [origin], rateLimitPerMinute: 10_000_000 }),
+    });
+    if (response.status !== 201) throw new Error(`creating a publishable key answers ${response.status}: ${await response.text()}`);
+    const { key } = await response.json();
+    const byKey = freshUsers({ 'x-api-key': key, origin });
+    const result = await compare('(j) the same as (h) with a publishable key (X-API-Key, Origin), against (h)', byKey, fresh, 0.9);
+    results.push({ ...result, note: 'baseline: (h) with its bearer token, alternating in the same run' });
+    // The same pair with the Origin on both sides: what the key costs over the token, without the CORS answer (j) adds.
+    const sameOrigin = await compare(
+      '(j2) as (j), against (h) sending the same Origin',
+      byKey,
+      freshUsers({ authorization: `Bearer ${targetedClient.token}`, origin }),
+      0.9,
+    );
+    results.push({ ...sameOrigin, note: 'both sides get the CORS answer' });
   }
   if (wanted('i')) {
     results.push(
@@ -468,7 +492,7 @@ async function main() {
     );
   }
   console.log(
-    'baselines: (a), (c), (d) oidc-provider 9 alone on node:http with its in-memory adapter, the same ES256 JWT, PKCE and rotation config; (b), (e), (f), (h), (i) bare node:http replaying Tenantry’s own answer to the request',
+    'baselines: (a), (c), (d) oidc-provider 9 alone on node:http with its in-memory adapter, the same ES256 JWT, PKCE and rotation config; (b), (e), (f), (h), (i) bare node:http replaying Tenantry’s own answer to the request; (j) Tenantry itself answering (h) with a bearer token',
   );
   console.log(
     'Tenantry runs with LOG_LEVEL=warn and TOKEN_RATE_LIMIT=0 here (no per-request log line, no per-client limit): the figures measure the request path.',

@@ -61,4 +61,3 @@ export function generateApiKeyId(): string {
 }
 
 export const API_KEY_ID_PATTERN = /^key_[0-9A-Za-z]{20}$/;
-export const API_KEY_RANDOM_LENGTH = RANDOM_LENGTH;

@@ -349,20 +349,31 @@ describe('API keys', () => {
     });
   });
 
-  it('stops a revoked key at once on a second instance sharing the database', async () => {
+  it('stops a revoked key, and CORS for its origin, at once on a second instance sharing the database', async () => {
     // The embedded database serves one process: there the second instance is the first.
     const second = testApp.database.kind === 'server' ? await startTestApp({ PUBLIC_URL: testApp.baseUrl }, testApp.database) : testApp;
+    const origin = 'https://gone.acme.test';
+    const allowedOrigin = async (): Promise<string | undefined> =>
+      (
+        await request(second.url)
+          .options('/ofrep/v1/evaluate/flags')
+          .set('Origin', origin)
+          .set('Access-Control-Request-Method', 'POST')
+          .set('Access-Control-Request-Headers', 'x-api-key')
+      ).headers['access-control-allow-origin'];
     try {
       const secret = await createKey('acme', { kind: 'secret', scopes: ['features:read'] });
-      const publishable = await createKey('acme', { kind: 'publishable', origins: [ORIGIN] });
-      // Warm the second instance's caches with both keys.
+      const publishable = await createKey('acme', { kind: 'publishable', origins: [origin] });
+      // Warm the second instance's caches with both keys and the origin.
       await evaluateOne(secret.key, {}, second).expect(200);
-      await evaluateOne(publishable.key, { origin: ORIGIN }, second).expect(200);
+      await evaluateOne(publishable.key, { origin }, second).expect(200);
+      expect(await allowedOrigin()).toBe(origin);
       await api(testApp, admin).delete(`/api/v1/tenants/acme/api-keys/${secret.id}`).expect(200);
       await api(testApp, admin).delete(`/api/v1/tenants/acme/api-keys/${publishable.id}`).expect(200);
       const elapsed = await within(1_000, async () => (await evaluateOne(secret.key, {}, second)).status === 401);
       expect(elapsed).toBeLessThan(1_000);
-      expectProblem(await evaluateOne(publishable.key, { origin: ORIGIN }, second), 401, 'API_KEY_INVALID');
+      expectProblem(await evaluateOne(publishable.key, { origin }, second), 401, 'API_KEY_INVALID');
+      expect(await allowedOrigin()).toBeUndefined();
     } finally {
       if (second !== testApp) await second.close();
     }

@@ -55,6 +55,15 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   bulkSetTenantFeatures: { features: [{ key: 'beta', enabled: true }] },
   evaluateFlag: { context: { targetingKey: 'user-1' } },
   evaluateFlagsBulk: { context: { targetingKey: 'user-1' } },
+  createApiKey: {
+    kind: 'publishable',
+    name: 'fuzz',
+    origins: ['https://app.acme.test'],
+    scopes: [],
+    ipRanges: [],
+    expiresAt: '2099-01-01T00:00:00Z',
+    rateLimitPerMinute: 600,
+  },
 };
 
 const WRONG_TYPES: unknown[] = [1.5, true, 'text', [], {}, null, [[[]]], { a: { b: [] } }, 'x'.repeat(20_000)];
