@@ -78,7 +78,10 @@ export function checkEdit(feature: Feature, input: UpdateFeatureCommand): Featur
       issues.push({ pointer: '/description', detail: `must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters` });
     else edit.description = input.description;
   }
-  if (input.defaultEnabled !== undefined) edit.defaultEnabled = input.defaultEnabled;
+  if (input.defaultEnabled !== undefined) {
+    if (typeof input.defaultEnabled !== 'boolean') issues.push({ pointer: '/defaultEnabled', detail: 'must be true or false' });
+    else edit.defaultEnabled = input.defaultEnabled;
+  }
   if (input.metadata !== undefined) edit.metadata = readMetadata(issues, input.metadata, '/metadata');
   let variants = feature.variants;
   if (input.variants !== undefined) {

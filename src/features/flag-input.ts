@@ -144,7 +144,8 @@ function readRollout(issues: FieldIssue[], known: (name: unknown) => boolean, in
 export function checkTargeting(feature: Feature, input: SettingInput, segments: ReadonlySet<string>): CheckedTargeting {
   const issues: FieldIssue[] = [];
   const variants: Variants = {};
-  if (input.variants !== undefined && input.variants !== null) {
+  // No variants of its own: absent, null or {}.
+  if (input.variants !== undefined && input.variants !== null && !(isObject(input.variants) && Object.keys(input.variants).length === 0)) {
     const own = readVariants(issues, feature.type, input.variants, '/variants');
     for (const name of Object.keys(own ?? {}))
       if (name in feature.variants) issues.push({ pointer: `/variants/${name}`, detail: 'the catalogue already has a variant of that name' });

@@ -63,7 +63,7 @@ function describeFeature(feature: Feature): string {
   const variants = Object.entries(feature.variants)
     .map(([name, value]) => `${name}=${show(value)}`)
     .join(' ');
-  return `${feature.key}\t${feature.type}\tdefault ${onOff(feature.defaultEnabled)}, on: ${feature.defaultVariant}, off: ${feature.offVariant}\t${variants}\t${feature.description}`;
+  return `${feature.key}\t${feature.type}\tdefault ${onOff(feature.defaultEnabled)}, on ${feature.defaultVariant}, off ${feature.offVariant}\t${variants}\t${feature.description}`;
 }
 
 function describeState(state: TenantFeatureState): string {
@@ -72,7 +72,7 @@ function describeState(state: TenantFeatureState): string {
     state.rollout ? `rollout ${state.rollout.map((share) => `${share.variant}=${share.weight}`).join(',')}` : '',
   ].filter(Boolean);
   const source = state.source === 'tenant' ? 'set for the tenant' : 'catalogue default';
-  return `${state.key}\t${onOff(state.enabled)}, serves ${state.variant} ${show(state.value)}\t${[source, ...targeting].join(', ')}`;
+  return `${state.key}\t${onOff(state.enabled)}, serves ${state.variant}=${show(state.value)}\t${[source, ...targeting].join(', ')}`;
 }
 
 /** A seed is the catalogue default written when the tenant was created; null: the tenant had no state of its own (or a segment was deleted). */
