@@ -24,7 +24,8 @@ export type UpdateFeatureCommand = Omit<CreateFeatureCommand, 'key' | 'type' | '
 /** The catalogue fields of a new flag: variants as given, or as the bodies before 0.6.0 imply. */
 export function draftFeature(input: CreateFeatureCommand): FeatureDraft {
   const issues: FieldIssue[] = [];
-  if (!FEATURE_KEY_PATTERN.test(input.key)) issues.push({ pointer: '/key', detail: 'key must be 1 to 64 lowercase letters, digits, dots, underscores or hyphens.' });
+  if (!FEATURE_KEY_PATTERN.test(input.key))
+    issues.push({ pointer: '/key', detail: 'key must be 1 to 64 lowercase letters, digits, dots, underscores or hyphens.' });
   if ((input.description ?? '').length > MAX_DESCRIPTION_LENGTH)
     issues.push({ pointer: '/description', detail: `description must be at most ${MAX_DESCRIPTION_LENGTH} characters.` });
   const type = input.type ?? 'boolean';
@@ -54,7 +55,8 @@ export function draftFeature(input: CreateFeatureCommand): FeatureDraft {
   if (variants) {
     if (typeof defaultVariant !== 'string' || !(defaultVariant in variants))
       issues.push({ pointer: '/defaultVariant', detail: 'must name one of the variants' });
-    if (typeof offVariant !== 'string' || !(offVariant in variants)) issues.push({ pointer: '/offVariant', detail: 'must name one of the variants' });
+    if (typeof offVariant !== 'string' || !(offVariant in variants))
+      issues.push({ pointer: '/offVariant', detail: 'must name one of the variants' });
   }
   if (issues.length > 0) throw invalidFields(issues);
   return {
@@ -101,4 +103,3 @@ export function checkEdit(feature: Feature, input: UpdateFeatureCommand): Featur
   if (issues.length > 0) throw invalidFields(issues);
   return edit;
 }
-

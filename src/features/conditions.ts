@@ -37,8 +37,7 @@ export interface ConditionReader {
   segments: ReadonlySet<string> | undefined;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const escapePointer = (segment: string): string => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 function readList(reader: ConditionReader, value: unknown, pointer: string, depth: number): Condition[] | undefined {
@@ -99,7 +98,10 @@ function readAttributeTest(reader: ConditionReader, input: Record<string, unknow
       reader.issues.push({ pointer: `${pointer}/${escapePointer(field)}`, detail: 'is not a field of an attribute test' });
   const { attribute, op, value } = input;
   if (typeof attribute !== 'string' || !ATTRIBUTE_PATTERN.test(attribute))
-    reader.issues.push({ pointer: `${pointer}/attribute`, detail: 'must be a context attribute name (1 to 100 letters, digits, _ . $ : -)' });
+    reader.issues.push({
+      pointer: `${pointer}/attribute`,
+      detail: 'must be a context attribute name (1 to 100 letters, digits, _ . $ : -)',
+    });
   if (typeof op !== 'string' || !(CONDITION_OPERATORS as readonly string[]).includes(op)) {
     reader.issues.push({ pointer: `${pointer}/op`, detail: `must be one of ${CONDITION_OPERATORS.join(', ')}` });
     return undefined;
@@ -198,7 +200,11 @@ function compileTest(attribute: string, op: ConditionOperator, value: ConditionV
     case 'ne': {
       const negate = op === 'ne';
       const equal: (actual: unknown) => boolean =
-        typeof value === 'number' ? (actual) => actual === value : typeof value === 'boolean' ? (actual) => actual === value : (actual) => textOf(actual) === value;
+        typeof value === 'number'
+          ? (actual) => actual === value
+          : typeof value === 'boolean'
+            ? (actual) => actual === value
+            : (actual) => textOf(actual) === value;
       // Absent attributes differ from every value (ne holds), as they did before 0.6.0.
       return (context) => {
         const actual = context[attribute];

@@ -22,7 +22,9 @@ function toFeature(row: FeatureRow): Feature {
 }
 
 export type FeatureDraft = Omit<Feature, 'createdAt' | 'defaultValue'>;
-export type FeatureEdit = Partial<Pick<Feature, 'description' | 'defaultEnabled' | 'variants' | 'defaultVariant' | 'offVariant' | 'metadata'>>;
+export type FeatureEdit = Partial<
+  Pick<Feature, 'description' | 'defaultEnabled' | 'variants' | 'defaultVariant' | 'offVariant' | 'metadata'>
+>;
 
 const json = (value: unknown): Prisma.InputJsonValue => value as Prisma.InputJsonValue;
 

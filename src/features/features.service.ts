@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Caches } from '../infra/cache/caches.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { FEATURE_KEY_PATTERN, type Feature, type FeatureActor, type FeatureChange, type Segment, type TenantFeatureState } from './feature.js';
+import {
+  FEATURE_KEY_PATTERN,
+  type Feature,
+  type FeatureActor,
+  type FeatureChange,
+  type Segment,
+  type TenantFeatureState,
+} from './feature.js';
 import { FeaturesError } from './features.errors.js';
 import { FeaturesRepository } from './features.repository.js';
 import { checkEdit, draftFeature, type CreateFeatureCommand, type UpdateFeatureCommand } from './catalogue-input.js';
@@ -181,7 +188,11 @@ export class FeaturesService {
   }
 
   /** Sets flags of one tenant in one transaction, each change logged with its actor. */
-  async setTenantFeatures(tenant: Tenant, commands: (SetFeatureCommand & { key: string; expected?: FeatureWrite['expected'] })[], actor: FeatureActor): Promise<TenantFeatureState[]> {
+  async setTenantFeatures(
+    tenant: Tenant,
+    commands: (SetFeatureCommand & { key: string; expected?: FeatureWrite['expected'] })[],
+    actor: FeatureActor,
+  ): Promise<TenantFeatureState[]> {
     if (new Set(commands.map((command) => command.key)).size !== commands.length)
       throw new FeaturesError('FEATURE_QUERY_INVALID', 'Each feature may appear once in a bulk set.');
     const features = await Promise.all(commands.map((command) => this.requireFeature(command.key)));

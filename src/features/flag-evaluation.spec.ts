@@ -50,14 +50,21 @@ describe(compileFlag.name, () => {
 
   it('resolves segments by their compiled predicate', () => {
     const segments = new Map([['staff', compileCondition({ attribute: 'email', op: 'ends_with', value: '@acme.test' }, new Map())]]);
-    const flag = setting({ rules: [{ when: { all: [{ segment: 'staff' }, { attribute: 'beta', op: 'eq', value: true }] }, variant: 'c' }] });
+    const flag = setting({
+      rules: [{ when: { all: [{ segment: 'staff' }, { attribute: 'beta', op: 'eq', value: true }] }, variant: 'c' }],
+    });
     expect(evaluate(flag, { email: 'x@acme.test', beta: true }, segments)).toMatchObject({ variant: 'c' });
     expect(evaluate(flag, { email: 'x@acme.test', beta: 'true' }, segments)).toMatchObject({ variant: 'a', reason: 'DEFAULT' });
     expect(evaluate(flag, { email: 'x@other.test', beta: true }, segments)).toMatchObject({ variant: 'a' });
   });
 
   it('hands out the same answer object every time (built once per change)', () => {
-    const flag = compileFlag(definition, setting({ rules: [{ when: { attribute: 'p', op: 'exists' }, variant: 'b' }] }), new Map(), (o) => o);
+    const flag = compileFlag(
+      definition,
+      setting({ rules: [{ when: { attribute: 'p', op: 'exists' }, variant: 'b' }] }),
+      new Map(),
+      (o) => o,
+    );
     expect(flag.evaluate({ p: 1 })).toBe(flag.evaluate({ p: 2 }));
   });
 });
@@ -86,14 +93,34 @@ describe('conditions', () => {
     [{ attribute: 'beta', op: 'exists' }, { beta: false }, true],
     [{ attribute: 'beta', op: 'not_exists' }, { beta: null }, true],
     [{ not: { attribute: 'customer', op: 'eq', value: true } }, { customer: false }, true],
-    [{ any: [{ attribute: 'a', op: 'exists' }, { attribute: 'b', op: 'exists' }] }, { b: 1 }, true],
-    [{ all: [{ attribute: 'a', op: 'exists' }, { attribute: 'b', op: 'exists' }] }, { b: 1 }, false],
+    [
+      {
+        any: [
+          { attribute: 'a', op: 'exists' },
+          { attribute: 'b', op: 'exists' },
+        ],
+      },
+      { b: 1 },
+      true,
+    ],
+    [
+      {
+        all: [
+          { attribute: 'a', op: 'exists' },
+          { attribute: 'b', op: 'exists' },
+        ],
+      },
+      { b: 1 },
+      false,
+    ],
   ])('%j on %j → %s', (when, context, expected) => {
     expect(matches(when, context)).toBe(expected);
   });
 
   it('reports each wrong field with a JSON pointer', () => {
-    const { issues } = read({ all: [{ attribute: 'age', op: 'gt', value: 'ten' }, { attribute: 'x', op: 'like', value: 1 }, { segment: 'nobody' }] });
+    const { issues } = read({
+      all: [{ attribute: 'age', op: 'gt', value: 'ten' }, { attribute: 'x', op: 'like', value: 1 }, { segment: 'nobody' }],
+    });
     expect(issues).toEqual([
       { pointer: '/when/all/0/value', detail: 'must be a number' },
       { pointer: '/when/all/1/op', detail: expect.stringContaining('must be one of eq, ne') },
@@ -114,12 +141,26 @@ describe('conditions', () => {
     expect(read([]).issues).toEqual([{ pointer: '/when', detail: 'must be a condition object' }]);
     expect(read({ all: [] }).issues).toEqual([{ pointer: '/when/all', detail: 'must be a non-empty array of conditions' }]);
     expect(read({ all: [{ attribute: 'a', op: 'exists' }], any: [] }).issues).toHaveLength(1);
-    expect(read({ attribute: 'a', op: 'exists', value: 1 }).issues).toEqual([{ pointer: '/when/value', detail: 'must be absent for a presence test' }]);
+    expect(read({ attribute: 'a', op: 'exists', value: 1 }).issues).toEqual([
+      { pointer: '/when/value', detail: 'must be absent for a presence test' },
+    ]);
   });
 });
 
 describe(compareSemver.name, () => {
-  const order = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0', '1.2.0', '1.10.0', '2.0.0'];
+  const order = [
+    '1.0.0-alpha',
+    '1.0.0-alpha.1',
+    '1.0.0-alpha.beta',
+    '1.0.0-beta',
+    '1.0.0-beta.2',
+    '1.0.0-beta.11',
+    '1.0.0-rc.1',
+    '1.0.0',
+    '1.2.0',
+    '1.10.0',
+    '2.0.0',
+  ];
   it('orders versions as semver.org §11 does', () => {
     for (let index = 1; index < order.length; index += 1) {
       expect(compareSemver(parseSemver(order[index - 1]!)!, parseSemver(order[index]!)!)).toBe(-1);
@@ -136,7 +177,10 @@ describe(compileRollout.name, () => {
   const users = Array.from({ length: 20_000 }, (_, index) => `user-${index}`);
   const assign = (weights: Record<string, number>): string[] => {
     const names = Object.keys(weights);
-    const pick = compileRollout('checkout', names.map((variant) => ({ variant, weight: weights[variant]! })));
+    const pick = compileRollout(
+      'checkout',
+      names.map((variant) => ({ variant, weight: weights[variant]! })),
+    );
     return users.map((user) => names[pick(user)]!);
   };
 

@@ -141,7 +141,10 @@ export function compileFlag<Answer>(
     const served = answer(setting.variant, 'STATIC');
     return { contextFree: true, evaluate: () => served };
   }
-  const rules = setting.rules.map((rule) => ({ matches: compileCondition(rule.when, segments), answer: answer(rule.variant, 'TARGETING_MATCH') }));
+  const rules = setting.rules.map((rule) => ({
+    matches: compileCondition(rule.when, segments),
+    answer: answer(rule.variant, 'TARGETING_MATCH'),
+  }));
   const fallback = answer(setting.variant, 'DEFAULT');
   const rollout = setting.rollout;
   if (rollout === null) {

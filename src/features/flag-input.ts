@@ -2,7 +2,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { readCondition, type ConditionReader, type FieldIssue } from './conditions.js';
 import { VARIANT_NAME_PATTERN, type Feature } from './feature.js';
 import { FeaturesError } from './features.errors.js';
-import { valueMatchesType, type FeatureType, type FlagMetadata, type FlagValue, type Rollout, type TargetingRule, type Variants } from './flag-evaluation.js';
+import {
+  valueMatchesType,
+  type FeatureType,
+  type FlagMetadata,
+  type FlagValue,
+  type Rollout,
+  type TargetingRule,
+  type Variants,
+} from './flag-evaluation.js';
 
 export const MAX_VARIANTS = 50;
 export const MAX_RULES = 50;
@@ -11,8 +19,7 @@ const MAX_VARIANT_JSON = 10_000;
 const METADATA_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const LEGACY_OPERATORS: Record<string, string> = { equals: 'eq', not_equals: 'ne' };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A 400 naming every field at fault: `errors: [{field, messages, pointer}]`, the validation problem's shape plus a JSON pointer. */
 export function invalidFields(issues: FieldIssue[]): FeaturesError {
@@ -32,7 +39,8 @@ export function readVariants(issues: FieldIssue[], type: FeatureType, input: unk
   const before = issues.length;
   for (const [name, value] of Object.entries(input)) {
     const at = `${pointer}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    if (!VARIANT_NAME_PATTERN.test(name)) issues.push({ pointer: at, detail: 'a variant name is 1 to 64 letters, digits, dots, underscores or hyphens' });
+    if (!VARIANT_NAME_PATTERN.test(name))
+      issues.push({ pointer: at, detail: 'a variant name is 1 to 64 letters, digits, dots, underscores or hyphens' });
     else if (!valueMatchesType(type, value)) issues.push({ pointer: at, detail: `must be a value of the flag's type (${type})` });
     else if (type === 'object' && JSON.stringify(value).length > MAX_VARIANT_JSON)
       issues.push({ pointer: at, detail: `must be at most ${MAX_VARIANT_JSON} characters of JSON` });
@@ -49,8 +57,14 @@ export function readMetadata(issues: FieldIssue[], input: unknown, pointer: stri
   for (const [key, value] of Object.entries(input)) {
     const ok =
       METADATA_KEY.test(key) &&
-      (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= 500));
-    if (!ok) issues.push({ pointer: `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, detail: 'metadata maps a key (1 to 64 of A-Z a-z 0-9 _ . : -) to a string (at most 500 characters), a number or a boolean' });
+      (typeof value === 'boolean' ||
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && value.length <= 500));
+    if (!ok)
+      issues.push({
+        pointer: `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+        detail: 'metadata maps a key (1 to 64 of A-Z a-z 0-9 _ . : -) to a string (at most 500 characters), a number or a boolean',
+      });
   }
   return issues.length > before ? undefined : (input as FlagMetadata);
 }
@@ -88,9 +102,15 @@ function legacyRule(feature: Feature, variants: Variants, rule: Record<string, u
   const operator = typeof rule.operator === 'string' ? (LEGACY_OPERATORS[rule.operator] ?? rule.operator) : rule.operator;
   const values = Array.isArray(rule.values) ? rule.values : [];
   const single = operator === 'eq' || operator === 'ne';
-  const texts = values.map((value) => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : value));
+  const texts = values.map((value) =>
+    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : value,
+  );
   const variant =
-    rule.value === undefined ? served : valueMatchesType(feature.type, rule.value) ? variantHolding(feature, variants, rule.value, name) : null;
+    rule.value === undefined
+      ? served
+      : valueMatchesType(feature.type, rule.value)
+        ? variantHolding(feature, variants, rule.value, name)
+        : null;
   return { name, when: { attribute: rule.attribute, op: operator, value: single ? texts[0] : texts }, variant };
 }
 
@@ -101,7 +121,8 @@ function readRule(reader: ConditionReader, known: (name: unknown) => boolean, in
   }
   const before = reader.issues.length;
   for (const field of Object.keys(input))
-    if (!['name', 'when', 'variant'].includes(field)) reader.issues.push({ pointer: `${pointer}/${field}`, detail: 'is not a field of a rule' });
+    if (!['name', 'when', 'variant'].includes(field))
+      reader.issues.push({ pointer: `${pointer}/${field}`, detail: 'is not a field of a rule' });
   if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length < 1 || input.name.length > 100))
     reader.issues.push({ pointer: `${pointer}/name`, detail: 'must be a string of 1 to 100 characters' });
   const when = readCondition(reader, input.when, `${pointer}/when`);
@@ -148,14 +169,18 @@ export function checkTargeting(feature: Feature, input: SettingInput, segments: 
   if (input.variants !== undefined && input.variants !== null && !(isObject(input.variants) && Object.keys(input.variants).length === 0)) {
     const own = readVariants(issues, feature.type, input.variants, '/variants');
     for (const name of Object.keys(own ?? {}))
-      if (name in feature.variants) issues.push({ pointer: `/variants/${name}`, detail: 'the catalogue already has a variant of that name' });
+      if (name in feature.variants)
+        issues.push({ pointer: `/variants/${name}`, detail: 'the catalogue already has a variant of that name' });
     Object.assign(variants, own);
   }
   let variant: string | null = null;
   if (input.value !== undefined && input.value !== null) {
-    if (feature.type === 'boolean') issues.push({ pointer: '/value', detail: 'A boolean flag’s value is its enabled state; send no value.' });
-    else if (!valueMatchesType(feature.type, input.value)) issues.push({ pointer: '/value', detail: `value must be of type ${feature.type}.` });
-    else if (input.variant !== undefined && input.variant !== null) issues.push({ pointer: '/value', detail: 'send variant or value, not both' });
+    if (feature.type === 'boolean')
+      issues.push({ pointer: '/value', detail: 'A boolean flag’s value is its enabled state; send no value.' });
+    else if (!valueMatchesType(feature.type, input.value))
+      issues.push({ pointer: '/value', detail: `value must be of type ${feature.type}.` });
+    else if (input.variant !== undefined && input.variant !== null)
+      issues.push({ pointer: '/value', detail: 'send variant or value, not both' });
     else variant = variantHolding(feature, variants, input.value, 'on');
   }
   const known = (name: unknown): boolean => typeof name === 'string' && (name in feature.variants || name in variants);
@@ -166,11 +191,13 @@ export function checkTargeting(feature: Feature, input: SettingInput, segments: 
   const served = variant ?? feature.defaultVariant;
   let rules: TargetingRule[] = [];
   if (input.rules !== undefined && input.rules !== null) {
-    if (!Array.isArray(input.rules) || input.rules.length > MAX_RULES) issues.push({ pointer: '/rules', detail: `must be an array of at most ${MAX_RULES} rules` });
+    if (!Array.isArray(input.rules) || input.rules.length > MAX_RULES)
+      issues.push({ pointer: '/rules', detail: `must be an array of at most ${MAX_RULES} rules` });
     else {
       const reader: ConditionReader = { issues, nodes: 0, segments };
       rules = input.rules.map((rule: unknown, index) => {
-        const written = isObject(rule) && 'operator' in rule && !('when' in rule) ? legacyRule(feature, variants, rule, index, served) : rule;
+        const written =
+          isObject(rule) && 'operator' in rule && !('when' in rule) ? legacyRule(feature, variants, rule, index, served) : rule;
         return readRule(reader, known, written, `/rules/${index}`)!;
       });
     }

@@ -21,7 +21,9 @@ export class SegmentsService {
   }
 
   async getSegment(tenant: Tenant, key: string): Promise<Segment> {
-    const segment = VARIANT_NAME_PATTERN.test(key) ? (await this.segments.list(tenant)).find((candidate) => candidate.key === key) : undefined;
+    const segment = VARIANT_NAME_PATTERN.test(key)
+      ? (await this.segments.list(tenant)).find((candidate) => candidate.key === key)
+      : undefined;
     if (!segment) throw new FeaturesError('SEGMENT_NOT_FOUND', `No segment has key "${key}".`);
     return segment;
   }
@@ -33,7 +35,8 @@ export class SegmentsService {
     actor: FeatureActor,
   ): Promise<{ segment: Segment; created: boolean }> {
     const reader: ConditionReader = { issues: [], nodes: 0, segments: undefined };
-    if (!VARIANT_NAME_PATTERN.test(key)) reader.issues.push({ pointer: '/key', detail: 'a segment key is 1 to 64 letters, digits, dots, underscores or hyphens' });
+    if (!VARIANT_NAME_PATTERN.test(key))
+      reader.issues.push({ pointer: '/key', detail: 'a segment key is 1 to 64 letters, digits, dots, underscores or hyphens' });
     const when = readCondition(reader, input.when, '/when');
     if (reader.issues.length > 0 || !when) throw invalidFields(reader.issues);
     const result = await this.segments.put(tenant, key, { description: input.description ?? '', when }, actor);

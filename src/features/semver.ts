@@ -1,5 +1,6 @@
 /** MAJOR.MINOR.PATCH[-prerelease][+build], an optional leading "v" (semver.org 2.0.0). */
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const SEMVER =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 export interface Semver {
   core: [number, number, number];
@@ -21,8 +22,7 @@ export function compareSemver(left: Semver, right: Semver): number {
     if (difference !== 0) return Math.sign(difference);
   }
   // A version without a prerelease ranks above the same version with one.
-  if (left.prerelease.length === 0 || right.prerelease.length === 0)
-    return Math.sign(right.prerelease.length - left.prerelease.length);
+  if (left.prerelease.length === 0 || right.prerelease.length === 0) return Math.sign(right.prerelease.length - left.prerelease.length);
   const length = Math.min(left.prerelease.length, right.prerelease.length);
   for (let index = 0; index < length; index += 1) {
     const a = left.prerelease[index]!;

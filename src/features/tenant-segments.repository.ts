@@ -11,7 +11,10 @@ const FIELDS = { key: true, description: true, when: true, updatedAt: true } as 
 
 type SegmentRow = { key: string; description: string; when: unknown; updatedAt: Date };
 const toSegment = (row: SegmentRow): Segment => ({ ...row, when: row.when as Condition });
-const snapshot = (segment: Pick<Segment, 'description' | 'when'>): SegmentSnapshot => ({ description: segment.description, when: segment.when });
+const snapshot = (segment: Pick<Segment, 'description' | 'when'>): SegmentSnapshot => ({
+  description: segment.description,
+  when: segment.when,
+});
 
 /** A tenant's segments, in the tenant's own data; each change goes to the feature audit trail in its transaction. */
 @Injectable()
@@ -26,7 +29,12 @@ export class TenantSegmentsRepository {
   }
 
   /** Creates or replaces a segment; true when it was created. */
-  put(tenant: Tenant, key: string, segment: Pick<Segment, 'description' | 'when'>, actor: FeatureActor): Promise<{ segment: Segment; created: boolean }> {
+  put(
+    tenant: Tenant,
+    key: string,
+    segment: Pick<Segment, 'description' | 'when'>,
+    actor: FeatureActor,
+  ): Promise<{ segment: Segment; created: boolean }> {
     return this.data.write(tenant, async (db) => {
       const where = { tenantId_key: { tenantId: tenant.id, key } };
       const found = await db.tenantSegment.findUnique({ where, select: FIELDS });

@@ -334,7 +334,13 @@ describe('operator CLI', () => {
       const { rules, rollout } = set.body as { rules: unknown[]; rollout: unknown[] };
       expect(rules).toEqual([{ name: 'rule-1', when: { attribute: 'plan', op: 'eq', value: 'pro' }, variant: 'rule-1' }]);
       const changed = json(await cli('features:set', 'umbrella', 'theme', '--on', '--value', 'red', '--json'));
-      expect(changed).toMatchObject({ enabled: true, value: 'red', variants: { default: 'blue', on: 'red', 'rule-1': 'gold' }, rules, rollout });
+      expect(changed).toMatchObject({
+        enabled: true,
+        value: 'red',
+        variants: { default: 'blue', on: 'red', 'rule-1': 'gold' },
+        rules,
+        rollout,
+      });
       const [latest, byApi] = json(await cli('features:changes', 'umbrella', '--limit', '2', '--json')).items as {
         actor: { clientId: string };
       }[];
@@ -375,9 +381,20 @@ describe('operator CLI', () => {
         metadata: { owner: 'growth', ticket: 42, experiment: true },
       });
       const segment = json(
-        await cli('segments:set', 'umbrella', 'staff', '--when', '{"attribute":"email","op":"ends_with","value":"@umbrella.test"}', '--json'),
+        await cli(
+          'segments:set',
+          'umbrella',
+          'staff',
+          '--when',
+          '{"attribute":"email","op":"ends_with","value":"@umbrella.test"}',
+          '--json',
+        ),
       );
-      expect(segment).toMatchObject({ key: 'staff', created: true, when: { attribute: 'email', op: 'ends_with', value: '@umbrella.test' } });
+      expect(segment).toMatchObject({
+        key: 'staff',
+        created: true,
+        when: { attribute: 'email', op: 'ends_with', value: '@umbrella.test' },
+      });
       expect(json(await cli('segments:list', 'umbrella', '--json'))).toEqual(
         (await api(testApp, adminToken).get('/api/v1/tenants/umbrella/segments').expect(200)).body,
       );
@@ -385,7 +402,19 @@ describe('operator CLI', () => {
       const rulesFile = join(mkdtempSync(join(tmpdir(), 'tenantry-rules-')), 'rules.json');
       writeFileSync(rulesFile, JSON.stringify(rules));
       const set = json(
-        await cli('features:set', 'umbrella', 'greeting', '--on', '--variant', 'hi', '--rules-file', rulesFile, '--rollout', 'hi=70,yo=30', '--json'),
+        await cli(
+          'features:set',
+          'umbrella',
+          'greeting',
+          '--on',
+          '--variant',
+          'hi',
+          '--rules-file',
+          rulesFile,
+          '--rollout',
+          'hi=70,yo=30',
+          '--json',
+        ),
       );
       expect(set).toMatchObject({
         enabled: true,
@@ -397,7 +426,13 @@ describe('operator CLI', () => {
         ],
       });
       const inline = json(await cli('features:set', 'umbrella', 'greeting', '--on', '--rules', '[]', '--json'));
-      expect(inline).toMatchObject({ rules: [], rollout: [{ variant: 'hi', weight: 70 }, { variant: 'yo', weight: 30 }] });
+      expect(inline).toMatchObject({
+        rules: [],
+        rollout: [
+          { variant: 'hi', weight: 70 },
+          { variant: 'yo', weight: 30 },
+        ],
+      });
       const [latest, previous, segmentChange] = json(await cli('features:changes', 'umbrella', '--limit', '3', '--json')).items as {
         kind: string;
         key: string;
@@ -411,11 +446,15 @@ describe('operator CLI', () => {
         code: 'FEATURE_INVALID',
         error: "/variant: must name one of the flag's variants",
       });
-      expect(failure(await cli('segments:set', 'umbrella', 'bad', '--when', '{"attribute":"age","op":"gt","value":"x"}', '--json'), 1)).toMatchObject({
+      expect(
+        failure(await cli('segments:set', 'umbrella', 'bad', '--when', '{"attribute":"age","op":"gt","value":"x"}', '--json'), 1),
+      ).toMatchObject({
         code: 'FEATURE_INVALID',
         error: '/when/value: must be a number',
       });
-      expect(failure(await cli('features:set', 'umbrella', 'greeting', '--on', '--rollout', 'hi', '--json'), 2).error).toMatch(/--rollout takes/);
+      expect(failure(await cli('features:set', 'umbrella', 'greeting', '--on', '--rollout', 'hi', '--json'), 2).error).toMatch(
+        /--rollout takes/,
+      );
     });
 
     it('refuses what the API refuses, with the same error codes, and changes nothing', async () => {

@@ -1,12 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import {
-  FeatureChangeListResponse,
-  FeatureResponse,
-  SegmentResponse,
-  TenantFeatureResponse,
-} from '../../features/dto/feature.response.js';
+import { FeatureChangeListResponse, FeatureResponse, SegmentResponse, TenantFeatureResponse } from '../../features/dto/feature.response.js';
 import {
   FEATURE_KEY_PATTERN,
   type Feature,
@@ -21,7 +16,15 @@ import { FEATURE_TYPES, type FeatureType, type FlagMetadata, type FlagValue } fr
 import { SegmentsService } from '../../features/segments.service.js';
 import type { Tenant } from '../../tenants/tenant.js';
 import { TenantAccessService } from '../../tenants/tenant-access.service.js';
-import { optionalString, requirePositional, requireString, stringList, UsageError, type CliCommand, type CommandInput } from '../cli-command.js';
+import {
+  optionalString,
+  requirePositional,
+  requireString,
+  stringList,
+  UsageError,
+  type CliCommand,
+  type CommandInput,
+} from '../cli-command.js';
 
 /** The audit trail's client for changes made from the CLI; registered clients have UUIDs, so it names no real client. */
 export const CLI_ACTOR_CLIENT_ID = 'cli';
@@ -200,7 +203,8 @@ export const createFeatureCommand: CliCommand = {
 function rolloutOption(text: string): unknown {
   return text.split(',').map((share) => {
     const [variant, weight] = share.split('=');
-    if (!variant || weight === undefined || !/^\d+(\.\d+)?$/.test(weight)) throw new UsageError('--rollout takes variant=weight,variant=weight');
+    if (!variant || weight === undefined || !/^\d+(\.\d+)?$/.test(weight))
+      throw new UsageError('--rollout takes variant=weight,variant=weight');
     return { variant, weight: Number(weight) };
   });
 }
@@ -223,7 +227,8 @@ function rulesOption(input: CommandInput): unknown {
 
 export const setFeatureCommand: CliCommand = {
   name: 'features:set',
-  usage: 'features:set <tenant> <key> --on|--off [--variant V] [--value V] [--rules JSON | --rules-file F] [--rollout a=50,b=50] [--metadata k=v]...',
+  usage:
+    'features:set <tenant> <key> --on|--off [--variant V] [--value V] [--rules JSON | --rules-file F] [--rollout a=50,b=50] [--metadata k=v]...',
   summary: "turn a tenant's flag on or off; --variant, --value, --rules, --rollout change only what they name (the rest stays)",
   options: {
     on: { type: 'boolean' },
@@ -298,7 +303,9 @@ export const listSegmentsCommand: CliCommand = {
     const segments = await app.get(SegmentsService).listSegments(tenant);
     return {
       json: { tenant: tenant.slug, items: segments.map(SegmentResponse.from) },
-      text: segments.length ? segments.map((segment) => `${segment.key}\t${JSON.stringify(segment.when)}\t${segment.description}`).join('\n') : 'no segments',
+      text: segments.length
+        ? segments.map((segment) => `${segment.key}\t${JSON.stringify(segment.when)}\t${segment.description}`).join('\n')
+        : 'no segments',
     };
   },
 };

@@ -101,7 +101,8 @@ export class FeatureChangeResponse {
   @ApiProperty({ type: FeatureActorResponse }) actor!: FeatureActorResponse;
   @ApiProperty({
     nullable: true,
-    description: 'A flag: {enabled, origin[, variant, variants, rules, rollout, metadata]}; a segment: {description, when}. Null when there was none',
+    description:
+      'A flag: {enabled, origin[, variant, variants, rules, rollout, metadata]}; a segment: {description, when}. Null when there was none',
   })
   before!: FeatureSnapshot | SegmentSnapshot | null;
   @ApiProperty({ nullable: true, description: 'The same after the change; null when a segment was deleted' })

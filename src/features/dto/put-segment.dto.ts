@@ -10,7 +10,12 @@ export class PutSegmentDto {
 
   @ApiProperty({
     description: 'A condition as in flag rules ({all}, {any}, {not}, {attribute, op, value}); it cannot name a segment',
-    example: { any: [{ attribute: 'email', op: 'ends_with', value: '@acme.test' }, { attribute: 'beta', op: 'eq', value: true }] },
+    example: {
+      any: [
+        { attribute: 'email', op: 'ends_with', value: '@acme.test' },
+        { attribute: 'beta', op: 'eq', value: true },
+      ],
+    },
   })
   @Allow()
   when!: unknown;

@@ -13,7 +13,12 @@ export class TargetingRuleDto {
 
   @ApiProperty({
     description: CONDITION_DESCRIPTION,
-    example: { all: [{ attribute: 'email', op: 'ends_with', value: '@acme.test' }, { attribute: 'age', op: 'gte', value: 18 }] },
+    example: {
+      all: [
+        { attribute: 'email', op: 'ends_with', value: '@acme.test' },
+        { attribute: 'age', op: 'gte', value: 18 },
+      ],
+    },
   })
   when!: object;
 
@@ -31,7 +36,11 @@ export class SetTenantFeatureDto {
   @IsBoolean()
   enabled!: boolean;
 
-  @ApiPropertyOptional({ example: 'greeting', nullable: true, description: 'Variant served when on; null: the catalogue’s default variant' })
+  @ApiPropertyOptional({
+    example: 'greeting',
+    nullable: true,
+    description: 'Variant served when on; null: the catalogue’s default variant',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -60,7 +69,8 @@ export class SetTenantFeatureDto {
   @ApiPropertyOptional({
     type: [RolloutShareDto],
     nullable: true,
-    description: 'Splits users who match no rule across variants by weight, stable per targetingKey ({percentage} of before 0.6.0 is translated)',
+    description:
+      'Splits users who match no rule across variants by weight, stable per targetingKey ({percentage} of before 0.6.0 is translated)',
   })
   @Allow()
   rollout?: unknown;

@@ -43,7 +43,10 @@ export class OfrepService {
   // its flags is the same until they change: rendered once per TenantFlags.
   private readonly contextFree = new WeakMap<TenantFlags, RenderedFlags>();
   // Each tenant's flags compiled once per change: rules and segments as closures, every possible answer rendered.
-  private readonly compiled = new WeakMap<TenantFlags, { list: CompiledFlag<OfrepAnswer>[]; byKey: Map<string, CompiledFlag<OfrepAnswer>> }>();
+  private readonly compiled = new WeakMap<
+    TenantFlags,
+    { list: CompiledFlag<OfrepAnswer>[]; byKey: Map<string, CompiledFlag<OfrepAnswer>> }
+  >();
   // A principal is kept (verified once) for as long as its token is used: its stream link is built once.
   private readonly streamLinks = new WeakMap<Principal, string>();
 

@@ -12,5 +12,10 @@ WHERE "type" = 'boolean';
 UPDATE "features" SET "variants" = jsonb_build_object('default', "default_value"), "default_variant" = 'default', "off_variant" = 'default'
 WHERE "type" <> 'boolean';
 
+-- A row written without variants (by a release before 0.6.0 still running
+-- during an upgrade) is a boolean flag: the defaults say so.
+ALTER TABLE "features" ALTER COLUMN "variants" SET DEFAULT '{"on": true, "off": false}';
+ALTER TABLE "features" ALTER COLUMN "default_variant" SET DEFAULT 'on';
+ALTER TABLE "features" ALTER COLUMN "off_variant" SET DEFAULT 'off';
 ALTER TABLE "features" ALTER COLUMN "default_variant" SET NOT NULL;
 ALTER TABLE "features" ALTER COLUMN "off_variant" SET NOT NULL;
