@@ -52,10 +52,12 @@ export function draftFeature(input: CreateFeatureCommand): FeatureDraft {
     defaultVariant ??= 'default';
     offVariant ??= 'default';
   }
-  if (variants) {
-    if (typeof defaultVariant !== 'string' || !(defaultVariant in variants))
+  // Checked against the names given even when a value was wrong, so every fault is reported at once.
+  const names = variants ?? (typeof input.variants === 'object' && input.variants !== null ? input.variants : undefined);
+  if (names) {
+    if (typeof defaultVariant !== 'string' || !(defaultVariant in names))
       issues.push({ pointer: '/defaultVariant', detail: 'must name one of the variants' });
-    if (typeof offVariant !== 'string' || !(offVariant in variants))
+    if (typeof offVariant !== 'string' || !(offVariant in names))
       issues.push({ pointer: '/offVariant', detail: 'must name one of the variants' });
   }
   if (issues.length > 0) throw invalidFields(issues);
