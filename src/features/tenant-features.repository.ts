@@ -4,7 +4,9 @@ import { TenantDataService, type TenantDatabase } from '../tenants/tenant-data.s
 import { Prisma } from '../generated/tenant/client.js';
 import type { FeatureActor, FeatureChange, FeatureSnapshot } from './feature.js';
 import type { FlagMetadata, Rollout, TargetingRule, Variants } from './flag-evaluation.js';
+import { segmentsNamed } from './conditions.js';
 import { FeaturesError } from './features.errors.js';
+import { holdSegmentLock, missingSegments } from './tenant-segments.repository.js';
 
 export interface TenantFeatureOverride {
   featureKey: string;
@@ -139,6 +141,14 @@ export class TenantFeaturesRepository {
    */
   setMany(tenant: Tenant, items: FeatureWrite[], actor: FeatureActor): Promise<SetResult[]> {
     return this.data.write(tenant, async (db) => {
+      const named = new Set<string>();
+      for (const item of items) for (const rule of item.targeting?.rules ?? []) segmentsNamed(rule.when, named);
+      if (named.size > 0) {
+        await holdSegmentLock(db, tenant);
+        const missing = await missingSegments(db, tenant, [...named]);
+        if (missing.length > 0)
+          throw new FeaturesError('FEATURE_INVALID', `No segment has key ${missing.map((key) => `"${key}"`).join(', ')} in this tenant.`);
+      }
       const results: SetResult[] = [];
       for (const item of items) results.push(await this.setOne(db, tenant, item, actor));
       return results;

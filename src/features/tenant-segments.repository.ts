@@ -1,13 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/tenant/client.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { TenantDataService } from '../tenants/tenant-data.service.js';
+import { TenantDataService, type TenantDatabase } from '../tenants/tenant-data.service.js';
 import { segmentsNamed, type Condition } from './conditions.js';
 import type { FeatureActor, Segment, SegmentSnapshot } from './feature.js';
 import { FeaturesError } from './features.errors.js';
 import type { TargetingRule } from './flag-evaluation.js';
 
 const FIELDS = { key: true, description: true, when: true, updatedAt: true } as const;
+
+/**
+ * Serialises, per tenant, deleting a segment against writing rules that name
+ * segments (each checks inside the lock), so a rule cannot be left naming a
+ * segment deleted between the check and the commit. Held until the
+ * transaction ends.
+ */
+export async function holdSegmentLock(db: TenantDatabase, tenant: Pick<Tenant, 'id'>): Promise<void> {
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tenantry:segments:${tenant.id}`}, 0))`;
+}
+
+/** The keys among `keys` that the tenant has no segment for (checked under holdSegmentLock). */
+export async function missingSegments(db: TenantDatabase, tenant: Pick<Tenant, 'id'>, keys: string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const found = await db.tenantSegment.findMany({ where: { tenantId: tenant.id, key: { in: keys } }, select: { key: true } });
+  const present = new Set(found.map((row) => row.key));
+  return keys.filter((key) => !present.has(key));
+}
 
 type SegmentRow = { key: string; description: string; when: unknown; updatedAt: Date };
 const toSegment = (row: SegmentRow): Segment => ({ ...row, when: row.when as Condition });
@@ -57,11 +75,11 @@ export class TenantSegmentsRepository {
 
   /**
    * Deletes a segment unless a flag rule of the tenant refers to it (checked
-   * in the deleting transaction; a rule naming a segment that has gone
-   * matches no one).
+   * in the deleting transaction, under holdSegmentLock).
    */
   delete(tenant: Tenant, key: string, actor: FeatureActor): Promise<void> {
     return this.data.write(tenant, async (db) => {
+      await holdSegmentLock(db, tenant);
       const found = await db.tenantSegment.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key } }, select: FIELDS });
       if (!found) throw new FeaturesError('SEGMENT_NOT_FOUND', `No segment has key "${key}".`);
       const settings = await db.tenantFeature.findMany({ where: { tenantId: tenant.id }, select: { featureKey: true, rules: true } });

@@ -19,7 +19,8 @@ describe('flag variants, targeting and segments', () => {
     const clients = testApp.app.get(ClientsService);
     admin = (await clientWithToken(testApp, clients)).token;
     await api(testApp, admin).post('/api/v1/tenants', { slug: 'acme' }).expect(201);
-    await api(testApp, admin).post('/api/v1/tenants', { slug: 'globex' }).expect(201);
+    // globex shares the pooled schema (row-level security); acme has its own schema.
+    await api(testApp, admin).post('/api/v1/tenants', { slug: 'globex', placement: 'pooled' }).expect(201);
     acme = (await clientWithToken(testApp, clients, { tenantSlug: 'acme', scopes: ['features:read', 'features:write'] })).token;
     globex = (await clientWithToken(testApp, clients, { tenantSlug: 'globex', scopes: ['features:read', 'features:write'] })).token;
     await api(testApp, admin)
@@ -269,7 +270,23 @@ describe('flag variants, targeting and segments', () => {
       expectProblem(refused, 400, 'FEATURE_INVALID');
       expect(refused.body.errors).toEqual([expect.objectContaining({ pointer: '/rules/0/when/segment' })]);
       expect((await api(testApp, globex).get('/api/v1/tenants/globex/segments').expect(200)).body).toEqual({ tenant: 'globex', items: [] });
-      expect((await api(testApp, acme).get('/api/v1/tenants/acme/segments/vip').expect(200)).body).toMatchObject({ key: 'vip' });
+
+      // globex's own segment of the same key, in the pooled schema, decides only globex's answers.
+      await api(testApp, globex)
+        .put('/api/v1/tenants/globex/segments/vip', { when: { attribute: 'plan', op: 'eq', value: 'gold' } })
+        .expect(201);
+      await api(testApp, globex).put('/api/v1/tenants/globex/features/checkout', rule).expect(200);
+      expect((await ofrep(globex, 'checkout', { plan: 'gold' }).expect(200)).body).toMatchObject({
+        variant: 'fast',
+        reason: 'TARGETING_MATCH',
+      });
+      expect((await ofrep(globex, 'checkout', { plan: 'vip' }).expect(200)).body).toMatchObject({ variant: 'classic', reason: 'UNKNOWN' });
+      expect((await api(testApp, acme).get('/api/v1/tenants/acme/segments/vip').expect(200)).body).toMatchObject({
+        when: { attribute: 'plan', op: 'eq', value: 'vip' },
+      });
+      expectProblem(await api(testApp, globex).delete('/api/v1/tenants/globex/segments/vip'), 409, 'SEGMENT_IN_USE');
+      await api(testApp, acme).delete('/api/v1/tenants/acme/segments/vip').expect(204);
+      expect((await api(testApp, globex).get('/api/v1/tenants/globex/segments/vip').expect(200)).body).toMatchObject({ key: 'vip' });
     });
   });
 });
