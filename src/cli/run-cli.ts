@@ -6,14 +6,8 @@ import { DomainError } from '../infra/http/domain-error.js';
 import { createRootLogger, PinoNestLogger } from '../infra/logging/logger.js';
 import { UsageError, type CliCommand, type CommandResult } from './cli-command.js';
 import { createClientCommand, deleteClientCommand, listClientsCommand } from './commands/clients.commands.js';
-import {
-  createFeatureCommand,
-  listFeatureChangesCommand,
-  listFeaturesCommand,
-  listSegmentsCommand,
-  setFeatureCommand,
-  setSegmentCommand,
-} from './commands/features.commands.js';
+import { createFeatureCommand, listFeatureChangesCommand, listFeaturesCommand, setFeatureCommand } from './commands/features.commands.js';
+import { listSegmentsCommand, setSegmentCommand } from './commands/segments.commands.js';
 import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import {

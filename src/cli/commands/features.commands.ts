@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { FeatureChangeListResponse, FeatureResponse, SegmentResponse, TenantFeatureResponse } from '../../features/dto/feature.response.js';
+import { FeatureChangeListResponse, FeatureResponse, TenantFeatureResponse } from '../../features/dto/feature.response.js';
 import {
   FEATURE_KEY_PATTERN,
   type Feature,
@@ -13,18 +13,9 @@ import {
 } from '../../features/feature.js';
 import { featureStateTag, FeaturesService, type SetFeatureCommand } from '../../features/features.service.js';
 import { FEATURE_TYPES, type FeatureType, type FlagMetadata, type FlagValue } from '../../features/flag-evaluation.js';
-import { SegmentsService } from '../../features/segments.service.js';
 import type { Tenant } from '../../tenants/tenant.js';
 import { TenantAccessService } from '../../tenants/tenant-access.service.js';
-import {
-  optionalString,
-  requirePositional,
-  requireString,
-  stringList,
-  UsageError,
-  type CliCommand,
-  type CommandInput,
-} from '../cli-command.js';
+import { optionalString, requirePositional, stringList, UsageError, type CliCommand, type CommandInput } from '../cli-command.js';
 
 /** The audit trail's client for changes made from the CLI; registered clients have UUIDs, so it names no real client. */
 export const CLI_ACTOR_CLIENT_ID = 'cli';
@@ -40,7 +31,7 @@ export function cliActor(): FeatureActor {
 }
 
 /** The tenant under the API's one usability rule: unknown is TENANT_NOT_FOUND, suspended TENANT_SUSPENDED. */
-async function usableTenant(app: INestApplicationContext, slug: string): Promise<Tenant> {
+export async function usableTenant(app: INestApplicationContext, slug: string): Promise<Tenant> {
   return app.get(TenantAccessService).resolve({ tenantId: null }, slug);
 }
 
@@ -149,7 +140,7 @@ function metadataOption(input: CommandInput): FlagMetadata | undefined {
   return Object.fromEntries(entries.map(([key, text]) => [key, typed(text)]));
 }
 
-function jsonOption(text: string, option: string): unknown {
+export function jsonOption(text: string, option: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -272,41 +263,6 @@ export const setFeatureCommand: CliCommand = {
       state = await features.setTenantFeature(tenant, key, command, cliActor(), featureStateTag(current));
     }
     return { json: { ...TenantFeatureResponse.from(state) }, text: `tenant ${tenant.slug}: ${describeState(state)}` };
-  },
-};
-
-export const setSegmentCommand: CliCommand = {
-  name: 'segments:set',
-  usage: 'segments:set <tenant> <key> --when JSON [--description D]',
-  summary: "create or replace a tenant's segment (a named condition flag rules refer to)",
-  options: { when: { type: 'string' }, description: { type: 'string' } },
-  async run(app, input) {
-    const tenant = await usableTenant(app, requirePositional(input, 0, 'tenant'));
-    const key = requirePositional(input, 1, 'key');
-    const when = jsonOption(requireString(input, 'when'), 'when');
-    const description = optionalString(input, 'description');
-    if (description !== undefined && description.length > 500) throw new UsageError('--description must be at most 500 characters');
-    const { segment, created } = await app.get(SegmentsService).putSegment(tenant, key, { description, when }, cliActor());
-    return {
-      json: { ...SegmentResponse.from(segment), created },
-      text: `tenant ${tenant.slug}: segment ${segment.key} ${created ? 'created' : 'replaced'}: ${JSON.stringify(segment.when)}`,
-    };
-  },
-};
-
-export const listSegmentsCommand: CliCommand = {
-  name: 'segments:list',
-  usage: 'segments:list <tenant>',
-  summary: "a tenant's segments",
-  async run(app, input) {
-    const tenant = await usableTenant(app, requirePositional(input, 0, 'tenant'));
-    const segments = await app.get(SegmentsService).listSegments(tenant);
-    return {
-      json: { tenant: tenant.slug, items: segments.map(SegmentResponse.from) },
-      text: segments.length
-        ? segments.map((segment) => `${segment.key}\t${JSON.stringify(segment.when)}\t${segment.description}`).join('\n')
-        : 'no segments',
-    };
   },
 };
 
