@@ -8,6 +8,7 @@ import { UsageError, type CliCommand, type CommandResult } from './cli-command.j
 import { createApiKeyCommand, listApiKeysCommand, revokeApiKeyCommand } from './commands/api-keys.commands.js';
 import { createClientCommand, deleteClientCommand, listClientsCommand } from './commands/clients.commands.js';
 import { createFeatureCommand, listFeatureChangesCommand, listFeaturesCommand, setFeatureCommand } from './commands/features.commands.js';
+import { listSegmentsCommand, setSegmentCommand } from './commands/segments.commands.js';
 import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import {
@@ -41,6 +42,8 @@ export const COMMANDS: CliCommand[] = [
   createFeatureCommand,
   setFeatureCommand,
   listFeatureChangesCommand,
+  setSegmentCommand,
+  listSegmentsCommand,
   rotateKeysCommand,
   purgeTokensCommand,
 ];

@@ -1,7 +1,7 @@
-import { Controller, Get, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators.js';
-import { CreateFeatureDto } from './dto/create-feature.dto.js';
+import { CreateFeatureDto, UpdateFeatureDto } from './dto/create-feature.dto.js';
 import { FeatureListResponse, FeatureResponse } from './dto/feature.response.js';
 import { FeaturesService } from './features.service.js';
 import { ValidBody } from '../infra/http/validation.js';
@@ -24,5 +24,22 @@ export class FeaturesController {
   @ApiOkResponse({ type: FeatureListResponse })
   async listFeatures(): Promise<FeatureListResponse> {
     return { items: (await this.features.listFeatures()).map(FeatureResponse.from) };
+  }
+
+  @Get(':key')
+  @RequireScopes('features:read', { platformOnly: true })
+  @ApiOkResponse({ type: FeatureResponse })
+  @ApiNotFoundResponse({ description: 'No such feature' })
+  async getFeature(@Param('key') key: string): Promise<FeatureResponse> {
+    return FeatureResponse.from(await this.features.getFeature(key));
+  }
+
+  @Patch(':key')
+  @RequireScopes('features:write', { platformOnly: true })
+  @ApiOperation({ summary: 'Change a catalogue flag: description, default, variants (added or revalued, never removed), metadata' })
+  @ApiOkResponse({ type: FeatureResponse })
+  @ApiNotFoundResponse({ description: 'No such feature' })
+  async updateFeature(@Param('key') key: string, @ValidBody() body: UpdateFeatureDto): Promise<FeatureResponse> {
+    return FeatureResponse.from(await this.features.updateFeature(key, body));
   }
 }
