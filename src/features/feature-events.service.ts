@@ -131,9 +131,11 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
 
   /** The stream an OFREP bulk answer points to: authorized by its ticket (EventSource sends no token), events without details. */
   async eventsForTicket(ticket: unknown, lastEventId: string | undefined): Promise<Observable<MessageEvent>> {
-    const tenantId = typeof ticket === 'string' ? this.tickets.verify(ticket) : undefined;
-    if (!tenantId) throw new AuthError('TOKEN_INVALID', 'The stream ticket is invalid or expired; evaluate the flags again for a new one.');
-    return this.events(await this.access.resolveById(tenantId), lastEventId, false);
+    const verified = typeof ticket === 'string' ? this.tickets.verify(ticket) : undefined;
+    if (!verified) throw new AuthError('TOKEN_INVALID', 'The stream ticket is invalid or expired; evaluate the flags again for a new one.');
+    // Without Last-Event-ID the stream starts after the change the evaluation reflected, not the newest one:
+    // a change committed between the evaluation and the EventSource attaching is sent, not lost.
+    return this.events(await this.access.resolveById(verified.tenantId), lastEventId ?? verified.afterChangeId, false);
   }
 
   /** Subscriptions still being set up (reading where their stream starts). */

@@ -65,6 +65,8 @@ export interface SetFeatureCommand {
 export interface TenantFlagData {
   overrides: TenantFeatureOverride[];
   segments: Segment[];
+  /** The newest audit-trail entry when these were read (read first, so the settings are at least as new). */
+  changeId: string;
 }
 
 export interface ChangePage {
@@ -165,8 +167,11 @@ export class FeaturesService {
   }
 
   private async loadTenantData(tenant: Tenant): Promise<TenantFlagData> {
+    // The change id first: a change committed after it is then either in what follows or still to come on the
+    // stream, so a stream started after it repeats at most a change already seen, and never misses one.
+    const changeId = await this.tenantFeatures.latestChangeId(tenant);
     const [overrides, segments] = await Promise.all([this.tenantFeatures.list(tenant), this.tenantSegments.list(tenant)]);
-    return { overrides, segments };
+    return { overrides, segments, changeId };
   }
 
   private derive(tenant: Tenant, features: Feature[], data: TenantFlagData): TenantFlags {
@@ -177,6 +182,7 @@ export class FeaturesService {
       tenant,
       features.map((feature) => effectiveState(feature, byKey.get(feature.key))),
       data.segments,
+      data.changeId,
     );
     this.derived.set(data, { features, flags });
     return flags;

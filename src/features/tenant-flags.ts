@@ -21,6 +21,8 @@ export class TenantFlags {
     readonly tenant: Pick<Tenant, 'id' | 'slug'>,
     readonly states: readonly TenantFeatureState[],
     readonly segments: readonly Segment[] = [],
+    /** The newest change of the tenant's audit trail these flags reflect ('0': none). */
+    readonly changeId = '0',
   ) {}
 
   /** GET /tenants/{slug}/features and /me/features: the bytes and their ETag. */

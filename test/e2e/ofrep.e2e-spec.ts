@@ -137,6 +137,26 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       expect(await forged.json()).toMatchObject({ code: 'TOKEN_INVALID' });
     });
 
+    it('sends a change committed between the evaluation and the stream opening: the ticket starts where the answer stood', async () => {
+      const bulk = await ofrep(acmeToken).all().expect(200);
+      expect(bulk.body.flags).toContainEqual(expect.objectContaining({ key: 'dark-mode', value: true }));
+      const url = bulk.body.eventStreams[0].url as string;
+      await api(testApp, admin).put('/api/v1/tenants/acme/features/dark-mode', { enabled: false }).expect(200);
+      const source = new EventSource(url);
+      try {
+        const event = await new Promise<MessageEvent>((resolve, reject) => {
+          source.addEventListener('message', resolve, { once: true });
+          setTimeout(() => reject(new Error('the change made before the stream opened was never sent')), 5_000);
+        });
+        expect(JSON.parse(event.data as string)).toEqual({ type: 'refetchEvaluation', lastModified: expect.any(Number) });
+      } finally {
+        source.close();
+        await api(testApp, admin).put('/api/v1/tenants/acme/features/dark-mode', { enabled: true }).expect(200);
+      }
+      const after = await ofrep(acmeToken).all().expect(200);
+      expect(after.body.eventStreams[0].url).not.toBe(url);
+    });
+
     it('tags the REST reads of flags too, with If-None-Match → 304', async () => {
       const first = await api(testApp, acmeToken).get('/api/v1/me/features').expect(200);
       expect(first.headers.etag).toBeDefined();

@@ -47,8 +47,9 @@ export class OfrepService {
     TenantFlags,
     { list: CompiledFlag<OfrepAnswer>[]; byKey: Map<string, CompiledFlag<OfrepAnswer>> }
   >();
-  // A principal is kept (verified once) for as long as its token is used: its stream link is built once.
-  private readonly streamLinks = new WeakMap<Principal, string>();
+  // A principal is kept (verified once) for as long as its token is used: its stream link is built once per
+  // change of the flags (the ticket names the change they reflect).
+  private readonly streamLinks = new WeakMap<Principal, { flags: TenantFlags; links: string }>();
 
   constructor(
     private readonly features: FeaturesService,
@@ -96,7 +97,7 @@ export class OfrepService {
     // Rendered only for a 200: a matching If-None-Match needs the tag alone.
     return new TaggedBody(
       () =>
-        `{"flags":${rendered.json},"metadata":${JSON.stringify({ tenant: tenant.slug })},"eventStreams":${this.eventStreams(principal, tenant)}}`,
+        `{"flags":${rendered.json},"metadata":${JSON.stringify({ tenant: tenant.slug })},"eventStreams":${this.eventStreams(principal, tenant, flags)}}`,
       rendered.tag,
     );
   }
@@ -115,14 +116,14 @@ export class OfrepService {
   }
 
   /** Where an OFREP provider listens for changes (as JSON): our SSE stream, with a ticket valid as long as the token. */
-  private eventStreams(principal: Principal, tenant: Tenant): string {
-    let links = this.streamLinks.get(principal);
-    if (links === undefined) {
-      const ticket = this.tickets.issue(tenant.id, principal.expiresAt);
-      const url = `${this.server.publicUrl}/ofrep/v1/feature-events?ticket=${encodeURIComponent(ticket)}`;
-      const streams: EventStreamLink[] = [{ type: 'sse', url, inactivityDelaySec: INACTIVITY_DELAY_SECONDS }];
-      this.streamLinks.set(principal, (links = JSON.stringify(streams)));
-    }
+  private eventStreams(principal: Principal, tenant: Tenant, flags: TenantFlags): string {
+    const known = this.streamLinks.get(principal);
+    if (known?.flags === flags) return known.links;
+    const ticket = this.tickets.issue(tenant.id, principal.expiresAt, flags.changeId);
+    const url = `${this.server.publicUrl}/ofrep/v1/feature-events?ticket=${encodeURIComponent(ticket)}`;
+    const streams: EventStreamLink[] = [{ type: 'sse', url, inactivityDelaySec: INACTIVITY_DELAY_SECONDS }];
+    const links = JSON.stringify(streams);
+    this.streamLinks.set(principal, { flags, links });
     return links;
   }
 }
