@@ -1,20 +1,23 @@
 // The boundaries STYLE.md draws, as rules `npm run lint` enforces
 // (test/e2e/house-rules.e2e-spec.ts proves each one fails when broken).
 // Folders of src/, bottom to top:
-//   config < infra < auth < tenants < users < oidc;  tenants < features;  health, metrics, cli and the app files on top.
+//   config < infra < auth < tenants < users < operators < oidc;  tenants < features;  health, metrics, cli, console
+//   and the app files on top (console, the admin console's server side, calls the API like any client).
 // Each rule forbids an import against that order, so folders cannot form a cycle.
 const folder = (name) => `^src/${name}/`;
 const above = {
-  config: ['infra', 'auth', 'tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli'],
-  infra: ['auth', 'tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli'],
-  auth: ['tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli'],
-  tenants: ['users', 'oidc', 'features', 'health', 'metrics', 'cli'],
-  users: ['oidc', 'features', 'health', 'metrics', 'cli'],
-  oidc: ['features', 'health', 'metrics', 'cli'],
-  features: ['oidc', 'users', 'health', 'metrics', 'cli'],
-  health: ['tenants', 'users', 'oidc', 'features', 'metrics', 'cli'],
+  config: ['infra', 'auth', 'tenants', 'users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console'],
+  infra: ['auth', 'tenants', 'users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console'],
+  auth: ['tenants', 'users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console'],
+  tenants: ['users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console'],
+  users: ['operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console'],
+  operators: ['oidc', 'features', 'health', 'metrics', 'cli', 'console'],
+  oidc: ['features', 'health', 'metrics', 'cli', 'console'],
+  features: ['oidc', 'users', 'operators', 'health', 'metrics', 'cli', 'console'],
+  health: ['tenants', 'users', 'operators', 'oidc', 'features', 'metrics', 'cli', 'console'],
   // Metrics observes every module; none of them may know it is observed.
-  metrics: ['cli'],
+  metrics: ['cli', 'console'],
+  console: ['cli', 'metrics'],
 };
 const APP_FILES = '^src/(app\\.module|app\\.factory|main|cli|openapi)\\.ts$';
 

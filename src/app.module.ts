@@ -10,6 +10,7 @@ import { Draining, DrainingModule } from './infra/http/draining.js';
 import { ProblemDetailsFilter } from './infra/http/problem-details.filter.js';
 import { RateLimitModule } from './infra/rate-limit/rate-limit.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OperatorsModule } from './operators/operators.module.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         HealthModule,
         TenantsModule,
         UsersModule,
+        OperatorsModule,
         OidcModule,
         AuthModule.forRoot(OidcModule),
         FeaturesModule,

@@ -18,6 +18,7 @@ import {
   suspendTenantCommand,
 } from './commands/tenants.commands.js';
 import { createUserCommand } from './commands/users.commands.js';
+import { createOperatorCommand, listOperatorsCommand } from './commands/operators.commands.js';
 import { pino } from 'pino';
 import { CliModule } from './cli.module.js';
 
@@ -33,6 +34,8 @@ export const COMMANDS: CliCommand[] = [
   listClientsCommand,
   deleteClientCommand,
   createUserCommand,
+  createOperatorCommand,
+  listOperatorsCommand,
   listFeaturesCommand,
   createFeatureCommand,
   setFeatureCommand,

@@ -60,6 +60,25 @@ export class ClientsRepository {
     return toClient(row);
   }
 
+  /** Creates the client or brings it in line with `client`; true when anything changed. */
+  async upsert(client: NewClient): Promise<boolean> {
+    const existing = await this.findById(client.clientId);
+    const same =
+      existing !== undefined &&
+      existing.tenantId === client.tenantId &&
+      existing.name === client.name &&
+      existing.secretHash === client.secretHash &&
+      [existing.grantTypes, existing.scopes, existing.redirectUris, existing.postLogoutRedirectUris, existing.webOrigins].every(
+        (list, index) =>
+          JSON.stringify(list) ===
+          JSON.stringify([client.grantTypes, client.scopes, client.redirectUris, client.postLogoutRedirectUris, client.webOrigins][index]),
+      );
+    if (same) return false;
+    const { clientId, ...data } = client;
+    await this.database.control.client.upsert({ where: { id: clientId }, create: { id: clientId, ...data }, update: data });
+    return true;
+  }
+
   async findById(clientId: string): Promise<StoredClient | undefined> {
     const row = await this.database.control.client.findUnique({ where: { id: clientId }, include: { tenant: true } });
     return row ? toClient(row) : undefined;

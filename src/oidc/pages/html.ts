@@ -26,6 +26,7 @@ button{margin-top:1.25rem;width:100%;padding:.7rem;font:inherit;font-weight:600;
 button.secondary{background:transparent;color:CanvasText;border:1px solid GrayText}
 .error{margin:1rem 0;padding:.75rem;border-radius:.4rem;background:#fde8e8;color:#8a1010}
 ul.scopes{padding-left:1.25rem}ul.scopes li{margin:.35rem 0}
+.hint{font-weight:400;font-size:.9rem;color:GrayText;margin:.25rem 0 0}
 `;
 
 export interface PageOptions {
