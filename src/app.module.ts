@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         OidcModule,
         AuthModule.forRoot(OidcModule),
         FeaturesModule,
+        ConsoleModule,
         MetricsModule.forRoot(config.metrics),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

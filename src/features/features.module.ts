@@ -9,6 +9,7 @@ import { FeaturesService } from './features.service.js';
 import { OfrepController } from './ofrep/ofrep.controller.js';
 import { OfrepService } from './ofrep/ofrep.service.js';
 import { StreamTickets } from './stream-tickets.js';
+import { FeatureOverridesService } from './feature-overrides.service.js';
 import { TenantFeaturesController } from './tenant-features.controller.js';
 import { TenantFeaturesRepository } from './tenant-features.repository.js';
 
@@ -23,6 +24,7 @@ import { TenantFeaturesRepository } from './tenant-features.repository.js';
     FeatureEventsService,
     OfrepService,
     StreamTickets,
+    FeatureOverridesService,
   ],
   exports: [FeaturesService, FeatureEventsService],
 })

@@ -217,6 +217,11 @@ export class FeaturesService {
     return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
   }
 
+  /** The catalogue entry; FEATURE_NOT_FOUND when there is none. */
+  getFeature(key: string): Promise<Feature> {
+    return this.requireFeature(key);
+  }
+
   private async requireFeature(key: string): Promise<Feature> {
     const feature = FEATURE_KEY_PATTERN.test(key) ? (await this.listFeatures()).find((candidate) => candidate.key === key) : undefined;
     if (!feature) throw new FeaturesError('FEATURE_NOT_FOUND', `No feature has key "${key}".`);

@@ -16,7 +16,7 @@ export function consoleRedirectUri(publicUrl: string): string {
 }
 
 export function consolePostLogoutUri(publicUrl: string): string {
-  return `${publicUrl}${CONSOLE_PATH}/`;
+  return `${publicUrl}${CONSOLE_PATH}`;
 }
 
 /**

@@ -216,12 +216,18 @@ export class InteractionsService {
     const requested = String(details.params.scope ?? '')
       .split(' ')
       .filter(Boolean);
-    const oidcScopes = requested.filter((scope) => !isApiScope(scope));
-    if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
-    const granted = requested.filter((scope) => isApiScope(scope) && allowed.includes(scope));
+    // The provider counts every scope as an OpenID one too, and the API's resource server also carries
+    // the OpenID scopes that release claims (provider-configuration.ts): both get the same verdict.
+    const granted = requested.filter((scope) => !isApiScope(scope) || allowed.includes(scope));
     const rejected = requested.filter((scope) => isApiScope(scope) && !allowed.includes(scope));
-    if (granted.length) grant.addResourceScope(this.server.apiAudience, granted.join(' '));
-    if (rejected.length) grant.rejectResourceScope(this.server.apiAudience, rejected.join(' '));
+    if (granted.length) {
+      grant.addOIDCScope(granted.join(' '));
+      grant.addResourceScope(this.server.apiAudience, granted.join(' '));
+    }
+    if (rejected.length) {
+      grant.rejectOIDCScope(rejected.join(' '));
+      grant.rejectResourceScope(this.server.apiAudience, rejected.join(' '));
+    }
     const grantId = await grant.save();
     return this.finish(request, response, { consent: { grantId } }, true);
   }

@@ -1,0 +1,145 @@
+import type { ConsoleSession } from '../console-session.js';
+import { may } from '../console-session.js';
+import { formatDate, html } from './html.js';
+import { csrfField, layout, problemList } from './layout.js';
+
+export interface CatalogueItem {
+  key: string;
+  description: string;
+  type: string;
+  defaultEnabled: boolean;
+  defaultValue: unknown;
+  createdAt: string;
+}
+
+export function cataloguePage(
+  session: ConsoleSession,
+  items: CatalogueItem[],
+  messages: { notice?: string; error?: string; errors?: { field: string; messages: string[] }[] } = {},
+): string {
+  const table = items.length
+    ? html`<div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">
+            The flag catalogue
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Type</th>
+              <th scope="col">Default</th>
+              <th scope="col">Off value</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${items.map(
+              (item) =>
+                html`<tr>
+                  <th scope="row">
+                    <a href="/console/flags/${encodeURIComponent(item.key)}">${item.key}</a>
+                    <div class="hint">${item.description}</div>
+                  </th>
+                  <td>${item.type}</td>
+                  <td>${item.defaultEnabled ? 'on' : 'off'}</td>
+                  <td><code>${JSON.stringify(item.defaultValue)}</code></td>
+                  <td>${formatDate(item.createdAt)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>`
+    : html`<p class="empty panel">No flags yet.${may(session, 'features:write') ? ' Create the first one below.' : ''}</p>`;
+  const create = may(session, 'features:write')
+    ? html`<h2 id="create-flag">Create a flag</h2>
+        <form class="stack panel" method="post" action="/console/flags" aria-labelledby="create-flag">
+          ${csrfField(session)}${problemList(messages.errors)} <label for="flag-key">Key</label
+          ><input
+            id="flag-key"
+            name="key"
+            type="text"
+            required
+            pattern="[a-z0-9][a-z0-9._\\-]{0,63}"
+            aria-describedby="flag-key-hint"
+            autocomplete="off"
+          />
+          <p class="hint" id="flag-key-hint">Lowercase letters, digits, dots, underscores and hyphens.</p>
+          <label for="flag-description">Description</label><input id="flag-description" name="description" type="text" maxlength="500" />
+          <label for="flag-type">Type</label
+          ><select id="flag-type" name="type">
+            <option value="boolean">boolean</option>
+            <option value="string">string</option>
+            <option value="number">number</option>
+            <option value="json">json</option>
+          </select>
+          <div class="check">
+            <input type="checkbox" id="flag-default-enabled" name="defaultEnabled" /><label for="flag-default-enabled"
+              >On by default for every tenant</label
+            >
+          </div>
+          <label for="flag-default-value">Value when off (not for boolean flags)</label
+          ><input id="flag-default-value" name="defaultValue" type="text" aria-describedby="flag-default-value-hint" />
+          <p class="hint" id="flag-default-value-hint">string: text; number: a number; json: a JSON value.</p>
+          <p><button type="submit">Create flag</button></p>
+        </form>`
+    : '';
+  return layout({
+    title: 'Flag catalogue',
+    session,
+    active: 'catalogue',
+    notice: messages.notice,
+    error: messages.error,
+    body: html`${table}${create}`,
+  });
+}
+
+export function featureOverridesPage(
+  session: ConsoleSession,
+  feature: CatalogueItem,
+  overrides: { tenant: string; enabled: boolean; updatedAt: string | null }[],
+): string {
+  const table = overrides.length
+    ? html`<div class="table-wrap">
+        <table>
+          <caption>
+            Tenants that set ${feature.key} for themselves
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Tenant</th>
+              <th scope="col">State</th>
+              <th scope="col">Changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${overrides.map(
+              (item) =>
+                html`<tr>
+                  <td>
+                    <a href="/console/tenants/${encodeURIComponent(item.tenant)}/flags/${encodeURIComponent(feature.key)}"
+                      >${item.tenant}</a
+                    >
+                  </td>
+                  <td>${item.enabled ? 'on' : 'off'}</td>
+                  <td>${formatDate(item.updatedAt)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>`
+    : html`<p class="empty panel">
+        No tenant overrides ${feature.key}: every tenant gets the catalogue default (${feature.defaultEnabled ? 'on' : 'off'}).
+      </p>`;
+  return layout({
+    title: `Flag ${feature.key}`,
+    session,
+    active: 'catalogue',
+    body: html`<p>${feature.description}</p>
+      <p>
+        Type ${feature.type}; default ${feature.defaultEnabled ? 'on' : 'off'}; off value
+        <code>${JSON.stringify(feature.defaultValue)}</code>.
+      </p>
+      ${table}
+      <p><a href="/console/flags">Back to the catalogue</a></p>`,
+  });
+}

@@ -1,0 +1,246 @@
+import type { ConsoleSession } from '../console-session.js';
+import { may } from '../console-session.js';
+import { formatDate, html, type Html } from './html.js';
+import { csrfField, layout, problemList } from './layout.js';
+
+export interface FlagItem {
+  key: string;
+  description: string;
+  type: string;
+  enabled: boolean;
+  value: unknown;
+  rules: unknown[];
+  rollout: { percentage: number } | null;
+  source: string;
+  updatedAt: string | null;
+}
+
+export interface TenantSettings {
+  slug: string;
+  adminsMayToggleFlags: boolean;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function toggle(session: ConsoleSession, slug: string, flag: FlagItem): Html {
+  const target = !flag.enabled;
+  const verb = target ? 'Turn on' : 'Turn off';
+  return html`<form
+    method="post"
+    action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}/toggle"
+    data-confirm="${verb} ${flag.key} for ${slug}?"
+  >
+    ${csrfField(session)}<input type="hidden" name="enabled" value="${String(target)}" /><input
+      type="hidden"
+      name="seen"
+      value="${flag.updatedAt ?? ''}"
+    />
+    <button type="submit" id="toggle-${flag.key}" class="${target ? '' : 'secondary'}">
+      ${verb}<span class="visually-hidden"> ${flag.key}</span>
+    </button>
+  </form>`;
+}
+
+export function flagRows(session: ConsoleSession, slug: string, flags: FlagItem[]): Html {
+  const canWrite = may(session, 'features:write');
+  return html`${flags.map(
+    (flag) =>
+      html`<tr data-flag="${flag.key}">
+        <th scope="row">
+          <a href="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}">${flag.key}</a>
+          <div class="hint">${flag.description}</div>
+        </th>
+        <td>${flag.type}</td>
+        <td>
+          <span class="badge ${flag.enabled ? 'on' : 'off'}" data-state="${flag.enabled ? 'on' : 'off'}"
+            >${flag.enabled ? 'On' : 'Off'}</span
+          >
+        </td>
+        <td>
+          <code>${shown(flag.value)}</code
+          >${flag.rules.length ? html`<div class="hint">${flag.rules.length} rule${flag.rules.length === 1 ? '' : 's'}</div>` : ''}${flag.rollout ? html`<div class="hint">rollout ${flag.rollout.percentage}%</div>` : ''}
+        </td>
+        <td>${flag.source === 'tenant' ? 'set for this tenant' : 'catalogue default'}</td>
+        <td>${formatDate(flag.updatedAt)}</td>
+        ${canWrite ? html`<td class="actions">${toggle(session, slug, flag)}</td>` : ''}
+      </tr>`,
+  )}`;
+}
+
+export function flagsPage(
+  session: ConsoleSession,
+  slug: string,
+  flags: FlagItem[],
+  settings: TenantSettings | undefined,
+  messages: { notice?: string; error?: string } = {},
+): string {
+  const canWrite = may(session, 'features:write');
+  const table = flags.length
+    ? html`<div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">
+            Flags of ${slug}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Flag</th>
+              <th scope="col">Type</th>
+              <th scope="col">State</th>
+              <th scope="col">Serves</th>
+              <th scope="col">Source</th>
+              <th scope="col">Changed</th>
+              ${canWrite ? html`<th scope="col">Change</th>` : ''}
+            </tr>
+          </thead>
+          <tbody id="flag-rows" data-live-rows="/console/tenants/${encodeURIComponent(slug)}/flags/stream">
+            ${flagRows(session, slug, flags)}
+          </tbody>
+        </table>
+      </div>`
+    : html`<p class="empty panel">
+        The flag catalogue is empty: no flags to show
+        yet.${session.person.kind === 'operator' ? html` <a href="/console/flags">Add a flag to the catalogue</a>.` : ''}
+      </p>`;
+  const settingsForm =
+    settings && may(session, 'tenants:write')
+      ? html`<h2 id="tenant-settings">Platform settings</h2>
+          <form
+            class="stack panel"
+            method="post"
+            action="/console/tenants/${encodeURIComponent(slug)}/settings"
+            aria-labelledby="tenant-settings"
+          >
+            ${csrfField(session)}
+            <div class="check">
+              <input
+                type="checkbox"
+                id="admins-toggle"
+                name="adminsMayToggleFlags"
+                ${settings.adminsMayToggleFlags ? html` checked` : ''}
+              /><label for="admins-toggle">This tenant’s admins may toggle its flags</label>
+            </div>
+            <button type="submit" class="secondary">Save settings</button>
+          </form>`
+      : '';
+  return layout({
+    title: 'Flags',
+    session,
+    tenant: slug,
+    active: 'flags',
+    notice: messages.notice,
+    error: messages.error,
+    body: html`${canWrite ? '' : html`<p class="hint">You can read these flags; your role does not change them.</p>`}${table}${settingsForm}`,
+  });
+}
+
+export interface FlagFormValues {
+  enabled: boolean;
+  value: string;
+  rules: string;
+  rollout: string;
+}
+
+export function formValuesOf(flag: FlagItem): FlagFormValues {
+  return {
+    enabled: flag.enabled,
+    value: flag.value === undefined ? '' : shown(flag.value),
+    rules: JSON.stringify(flag.rules, null, 2),
+    rollout: flag.rollout ? String(flag.rollout.percentage) : '',
+  };
+}
+
+function valueInput(type: string, value: string, disabled: boolean): Html {
+  const off = disabled ? html` disabled` : '';
+  if (type === 'boolean')
+    return html`<select id="flag-value" name="value" ${off}>
+      <option value="true" ${value === 'true' ? html` selected` : ''}>true</option>
+      <option value="false" ${value === 'false' ? html` selected` : ''}>false</option>
+    </select>`;
+  if (type === 'json') return html`<textarea id="flag-value" name="value" aria-describedby="flag-value-hint" ${off}>${value}</textarea>`;
+  return html`<input
+    id="flag-value"
+    name="value"
+    type="${type === 'number' ? 'text' : 'text'}"
+    inputmode="${type === 'number' ? 'decimal' : 'text'}"
+    value="${value}"
+    aria-describedby="flag-value-hint"
+    ${off}
+  />`;
+}
+
+export interface FlagPageModel {
+  session: ConsoleSession;
+  slug: string;
+  flag: FlagItem;
+  etag: string;
+  values: FlagFormValues;
+  error?: string;
+  errors?: { field: string; messages: string[] }[];
+  /** Set on a 412: the flag as someone else left it. */
+  theirs?: FlagItem;
+  status?: number;
+}
+
+export function flagPage(model: FlagPageModel): string {
+  const { session, slug, flag, values } = model;
+  const canWrite = may(session, 'features:write');
+  const off = !canWrite;
+  const conflict = model.theirs
+    ? html`<section class="panel" aria-labelledby="conflict-title">
+        <h2 id="conflict-title">Someone changed this flag since you opened it</h2>
+        <div class="conflict">
+          <div>
+            <h3>Theirs (now saved)</h3>
+            <pre>
+${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rules: model.theirs.rules, rollout: model.theirs.rollout }, null, 2)}</pre>
+          </div>
+          <div>
+            <h3>Yours (not saved)</h3>
+            <p>
+              Your values are kept in the form below. Save again to replace theirs, or
+              <a href="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}">start from theirs</a>.
+            </p>
+          </div>
+        </div>
+      </section>`
+    : '';
+  const form = html`<form
+    class="stack panel"
+    method="post"
+    action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}"
+    novalidate
+  >
+    ${csrfField(session)}<input type="hidden" name="etag" value="${model.etag}" />
+    ${problemList(model.errors)}
+    <div class="check">
+      <input type="checkbox" id="flag-enabled" name="enabled" ${values.enabled ? html` checked` : ''}${off ? html` disabled` : ''} /><label
+        for="flag-enabled"
+        >On for ${slug}</label
+      >
+    </div>
+    <label for="flag-value">Value served when on (${flag.type})</label>${valueInput(flag.type, values.value, off)}
+    <p class="hint" id="flag-value-hint">
+      ${flag.type === 'json' ? 'A JSON value.' : flag.type === 'number' ? 'A number.' : flag.type === 'string' ? 'Text.' : 'true or false.'}
+    </p>
+    <label for="flag-rules">Targeting rules (JSON list)</label>
+    <textarea id="flag-rules" name="rules" aria-describedby="flag-rules-hint" ${off ? html` disabled` : ''}>${values.rules}</textarea>
+    <p class="hint" id="flag-rules-hint">
+      Each rule: {"attribute": "plan", "operator": "in", "values": ["pro"], "value": …}. Operators: equals, not_equals, in, not_in,
+      starts_with, ends_with, contains.
+    </p>
+    <label for="flag-rollout">Rollout: percentage of users served the value (empty: everyone)</label>
+    <input id="flag-rollout" name="rollout" type="text" inputmode="decimal" value="${values.rollout}" ${off ? html` disabled` : ''} />
+    ${canWrite ? html`<p><button type="submit">Save flag</button> <a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p>` : html`<p><a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p>`}
+  </form>`;
+  return layout({
+    title: `Flag ${flag.key}`,
+    session,
+    tenant: slug,
+    active: 'flags',
+    error: model.error,
+    body: html`<p>${flag.description}</p>
+      ${conflict}${form}`,
+  });
+}
