@@ -206,14 +206,18 @@ ${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rul
         </div>
       </section>`
     : '';
-  const form = html`<form
-    class="stack panel"
-    method="post"
-    action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}"
-    novalidate
-  >
-    ${csrfField(session)}<input type="hidden" name="etag" value="${model.etag}" />
-    ${problemList(model.errors)}
+  // A reader gets the same fields, disabled, and no form at all.
+  const open = canWrite
+    ? html`<form
+        class="stack panel"
+        method="post"
+        action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}"
+        novalidate
+      >
+        ${csrfField(session)}<input type="hidden" name="etag" value="${model.etag}" />
+      </form>`
+    : html`<div class="stack panel"></div>`;
+  const form = html`${open} ${problemList(model.errors)}
     <div class="check">
       <input type="checkbox" id="flag-enabled" name="enabled" ${values.enabled ? html` checked` : ''}${off ? html` disabled` : ''} /><label
         for="flag-enabled"
@@ -232,8 +236,11 @@ ${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rul
     </p>
     <label for="flag-rollout">Rollout: percentage of users served the value (empty: everyone)</label>
     <input id="flag-rollout" name="rollout" type="text" inputmode="decimal" value="${values.rollout}" ${off ? html` disabled` : ''} />
-    ${canWrite ? html`<p><button type="submit">Save flag</button> <a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p>` : html`<p><a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p>`}
-  </form>`;
+    ${
+      canWrite
+        ? html`<p><button type="submit">Save flag</button> <a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p></form>`
+        : html`<p><a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p></div>`
+    }`;
   return layout({
     title: `Flag ${flag.key}`,
     session,
