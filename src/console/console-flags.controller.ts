@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator.js';
-import { ProtocolBody } from '../infra/http/validation.js';
+import { ProtocolBody, ProtocolQueries } from '../infra/http/validation.js';
 import { ConsoleApi, problemOf, type ApiAnswer } from './console-api.service.js';
 import { CurrentSession, formField, redirect, sendPage } from './console-http.js';
 import { ConsolePagesFilter } from './console-pages.filter.js';
@@ -69,7 +69,7 @@ export class ConsoleFlagsController {
   async showTenantFlags(
     @CurrentSession() session: ConsoleSession,
     @Param('slug') slug: string,
-    @Query() query: Record<string, unknown>,
+    @ProtocolQueries() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.renderFlags(session, reply, slug, { notice: noticeOf(query) });
@@ -181,7 +181,7 @@ export class ConsoleFlagsController {
   async showTenantAudit(
     @CurrentSession() session: ConsoleSession,
     @Param('slug') slug: string,
-    @Query() query: Record<string, unknown>,
+    @ProtocolQueries() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const key = typeof query.key === 'string' && query.key !== '' ? query.key : undefined;

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator.js';
-import { ProtocolBody } from '../infra/http/validation.js';
+import { ProtocolBody, ProtocolQueries } from '../infra/http/validation.js';
 import { ConsoleApi, problemOf, type ApiAnswer } from './console-api.service.js';
 import { CurrentSession, formField, formFields, redirect, sendPage } from './console-http.js';
 import { ConsolePagesFilter } from './console-pages.filter.js';
@@ -39,7 +39,7 @@ export class ConsolePeopleController {
   async showTenantUsers(
     @CurrentSession() session: ConsoleSession,
     @Param('slug') slug: string,
-    @Query() query: Record<string, unknown>,
+    @ProtocolQueries() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.renderUsers(session, reply, slug, { notice: noticeOf(query) });
@@ -95,7 +95,7 @@ export class ConsolePeopleController {
   async showTenantClients(
     @CurrentSession() session: ConsoleSession,
     @Param('slug') slug: string,
-    @Query() query: Record<string, unknown>,
+    @ProtocolQueries() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.renderClients(session, reply, slug, { notice: noticeOf(query) });
@@ -159,7 +159,7 @@ export class ConsolePeopleController {
   @Get('operators')
   async showOperators(
     @CurrentSession() session: ConsoleSession,
-    @Query() query: Record<string, unknown>,
+    @ProtocolQueries() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.renderOperators(session, reply, { notice: noticeOf(query) });

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator.js';
-import { ProtocolBody } from '../infra/http/validation.js';
+import { ProtocolBody, ProtocolQueries } from '../infra/http/validation.js';
 import { ConsoleApi, problemOf } from './console-api.service.js';
 import { CurrentSession, formField, redirect, sendPage } from './console-http.js';
 import { ConsolePagesFilter } from './console-pages.filter.js';
@@ -30,7 +30,7 @@ export class ConsoleTenantsController {
   @Get()
   async showTenants(
     @CurrentSession() session: ConsoleSession,
-    @Query() query: Record<string, unknown>,
+    @ProtocolQueries() query: Record<string, unknown>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const filter: TenantsQuery = {
