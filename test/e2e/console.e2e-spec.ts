@@ -325,6 +325,63 @@ describe('admin console', () => {
     expect(await again.locator('#audit-rows tr').first().locator('[data-actor]').textContent()).toBe('admin@acme.test');
   });
 
+  it('shows validation in the flag form, and on a conflict shows theirs and keeps yours', async () => {
+    await first.goto(`${testApp.baseUrl}/console/tenants/acme/flags/new-dashboard`);
+    await first.getByLabel('Targeting rules (JSON list)').fill('[{"attribute": "plan",');
+    await first.getByRole('button', { name: 'Save flag' }).click();
+    await first.locator('.field-errors').getByText('must be valid JSON (a list of rules)').waitFor();
+    expect(await first.getByLabel('Targeting rules (JSON list)').inputValue()).toBe('[{"attribute": "plan",');
+
+    await first.getByLabel('Targeting rules (JSON list)').fill('[{"attribute": "plan", "operator": "sounds_like", "values": ["pro"]}]');
+    const [refused] = await Promise.all([first.waitForResponse((response) => response.request().method() === 'POST'), first.getByRole('button', { name: 'Save flag' }).click()]);
+    expect(refused.status()).toBe(400);
+    await first.locator('.error').waitFor();
+
+    await first.goto(`${testApp.baseUrl}/console/tenants/acme/flags/new-dashboard`);
+    await first.getByLabel('Rollout: percentage of users served the value (empty: everyone)').fill('25');
+    // Someone else changes the flag while the form is open.
+    const other = await sessionOf(second.context());
+    const theirs = await fetch(`${testApp.baseUrl}/api/v1/tenants/acme/features/new-dashboard/disable`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${other.tokens.accessToken}` },
+    });
+    expect(theirs.status).toBe(200);
+    const [conflict] = await Promise.all([first.waitForResponse((response) => response.request().method() === 'POST'), first.getByRole('button', { name: 'Save flag' }).click()]);
+    expect(conflict.status()).toBe(412);
+    await first.getByRole('heading', { name: 'Someone changed this flag since you opened it' }).waitFor();
+    expect(await first.getByLabel('Rollout: percentage of users served the value (empty: everyone)').inputValue()).toBe('25');
+    expect(await first.locator('.conflict pre').textContent()).toContain('"enabled": false');
+    await Promise.all([first.waitForURL(/\/flags\?notice=flag-saved/), first.getByRole('button', { name: 'Save flag' }).click()]);
+    await first.getByText('Flag new-dashboard saved.').waitFor();
+    expect(await first.locator('tr[data-flag="new-dashboard"]').getByText('rollout 25%').count()).toBe(1);
+  });
+
+  it('refreshes an expired access token with the refresh token, on the server', async () => {
+    const sessions = testApp.app.get(ConsoleSessionsService);
+    const session = await sessionOf(first.context());
+    await sessions.saveTokens(session, session.tokens, new Date(Date.now() - 1000));
+    const response = await first.goto(`${testApp.baseUrl}/console/tenants`);
+    expect(response?.status()).toBe(200);
+    const refreshed = await sessionOf(first.context());
+    expect(refreshed.tokens.accessToken).not.toBe(session.tokens.accessToken);
+    expect(refreshed.tokens.refreshToken).not.toBe(session.tokens.refreshToken);
+    expect(refreshed.accessExpiresAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('signs out: the session ends here and at the issuer', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signIn(page, 'second@ops.test');
+    const cookie = (await context.cookies()).find((candidate) => candidate.name === 'tenantry_console')!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/oidc\/session\/end/);
+    await page.getByRole('button', { name: /sign out|yes/i }).first().click();
+    await page.waitForURL(`${testApp.baseUrl}/console`);
+    expect(await testApp.app.get(ConsoleSessionsService).find(cookie.value)).toBeUndefined();
+    expect((await context.cookies()).find((candidate) => candidate.name === 'tenantry_console')).toBeUndefined();
+    expect((await page.goto(`${testApp.baseUrl}/console/tenants`))?.url()).toMatch(/\/interaction\//);
+  });
+
   it('keeps the session in an HttpOnly, SameSite cookie and refuses a change without the CSRF token or from another origin', async () => {
     const context = first.context();
     const cookie = (await context.cookies()).find((candidate) => candidate.name === 'tenantry_console')!;

@@ -55,6 +55,10 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   bulkSetTenantFeatures: { features: [{ key: 'beta', enabled: true }] },
   evaluateFlag: { context: { targetingKey: 'user-1' } },
   evaluateFlagsBulk: { context: { targetingKey: 'user-1' } },
+  updateTenant: { adminsMayToggleFlags: false },
+  updateUser: { role: 'member', disabled: false },
+  createOperator: { email: 'fuzz@ops.test', role: 'viewer', password: 'a long enough passphrase' },
+  updateOperator: { role: 'viewer', disabled: false },
 };
 
 const WRONG_TYPES: unknown[] = [1.5, true, 'text', [], {}, null, [[[]]], { a: { b: [] } }, 'x'.repeat(20_000)];

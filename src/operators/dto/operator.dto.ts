@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, Length, ValidateIf } from 'class-validator';
 import { OPERATOR_ROLES } from '../../auth/console-roles.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../users/password.js';
 import type { Operator } from '../operator.js';
@@ -21,12 +21,12 @@ export class CreateOperatorDto {
 
 export class UpdateOperatorDto {
   @ApiPropertyOptional({ enum: OPERATOR_ROLES })
-  @IsOptional()
+  @ValidateIf((_object, value) => value !== undefined) // null is not "absent": it is refused
   @IsIn(OPERATOR_ROLES)
   role?: string;
 
   @ApiPropertyOptional({ description: 'A disabled operator cannot sign in' })
-  @IsOptional()
+  @ValidateIf((_object, value) => value !== undefined) // null is not "absent": it is refused
   @IsBoolean()
   disabled?: boolean;
 }

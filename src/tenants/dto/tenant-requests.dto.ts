@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../tenants.service.js';
 import { TENANT_PLACEMENTS, TENANT_STATUSES, type TenantPlacement, type TenantStatus } from '../tenant.js';
 
@@ -44,7 +44,7 @@ export class MoveTenantDto {
 
 export class UpdateTenantDto {
   @ApiPropertyOptional({ description: "Platform setting: the tenant's own admins may toggle its flags" })
-  @IsOptional()
+  @ValidateIf((_object, value) => value !== undefined) // null is not "absent": it is refused
   @IsBoolean()
   adminsMayToggleFlags?: boolean;
 }
