@@ -333,7 +333,10 @@ describe('admin console', () => {
     expect(await first.getByLabel('Targeting rules (JSON list)').inputValue()).toBe('[{"attribute": "plan",');
 
     await first.getByLabel('Targeting rules (JSON list)').fill('[{"attribute": "plan", "operator": "sounds_like", "values": ["pro"]}]');
-    const [refused] = await Promise.all([first.waitForResponse((response) => response.request().method() === 'POST'), first.getByRole('button', { name: 'Save flag' }).click()]);
+    const [refused] = await Promise.all([
+      first.waitForResponse((response) => response.request().method() === 'POST'),
+      first.getByRole('button', { name: 'Save flag' }).click(),
+    ]);
     expect(refused.status()).toBe(400);
     await first.locator('.error').waitFor();
 
@@ -346,7 +349,10 @@ describe('admin console', () => {
       headers: { Authorization: `Bearer ${other.tokens.accessToken}` },
     });
     expect(theirs.status).toBe(200);
-    const [conflict] = await Promise.all([first.waitForResponse((response) => response.request().method() === 'POST'), first.getByRole('button', { name: 'Save flag' }).click()]);
+    const [conflict] = await Promise.all([
+      first.waitForResponse((response) => response.request().method() === 'POST'),
+      first.getByRole('button', { name: 'Save flag' }).click(),
+    ]);
     expect(conflict.status()).toBe(412);
     await first.getByRole('heading', { name: 'Someone changed this flag since you opened it' }).waitFor();
     expect(await first.getByLabel('Rollout: percentage of users served the value (empty: everyone)').inputValue()).toBe('25');
@@ -375,7 +381,10 @@ describe('admin console', () => {
     const cookie = (await context.cookies()).find((candidate) => candidate.name === 'tenantry_console')!;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/oidc\/session\/end/);
-    await page.getByRole('button', { name: /sign out|yes/i }).first().click();
+    await page
+      .getByRole('button', { name: /sign out|yes/i })
+      .first()
+      .click();
     await page.waitForURL(`${testApp.baseUrl}/console`);
     expect(await testApp.app.get(ConsoleSessionsService).find(cookie.value)).toBeUndefined();
     expect((await context.cookies()).find((candidate) => candidate.name === 'tenantry_console')).toBeUndefined();
