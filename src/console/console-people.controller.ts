@@ -209,7 +209,7 @@ export class ConsolePeopleController {
   private async clientOfTenant(session: ConsoleSession, reply: FastifyReply, slug: string, clientId: string): Promise<boolean> {
     const client = await this.api.call<ClientItem>(session, 'GET', `/api/v1/clients/${segment(clientId)}`);
     if (refusedPage(reply, client)) return false;
-    if (client.body.tenantSlug !== slug)
+    if (client.body.tenant !== slug)
       return !refusedPage(reply, { status: 404, body: { detail: `No client ${clientId} in ${slug}.` }, headers: {} });
     return true;
   }

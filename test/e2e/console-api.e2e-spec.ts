@@ -68,7 +68,7 @@ describe('console API', () => {
   it('lets a tenant-bound token see and register only its own tenant’s clients', async () => {
     const listed = await api(testApp, acmeToken).get('/api/v1/clients');
     expect(listed.status).toBe(200);
-    expect((listed.body.items as { tenantSlug: string }[]).map((client) => client.tenantSlug)).toEqual(['acme']);
+    expect((listed.body.items as { tenant: string }[]).map((client) => client.tenant)).toEqual(['acme']);
     expectProblem(await api(testApp, acmeToken).get('/api/v1/clients?tenant=globex'), 404, 'CLIENT_NOT_FOUND');
     expectProblem(await api(testApp, acmeToken).get(`/api/v1/clients/${globexClientId}`), 404, 'CLIENT_NOT_FOUND');
     expectProblem(await api(testApp, acmeToken).post(`/api/v1/clients/${globexClientId}/secret`), 404, 'CLIENT_NOT_FOUND');
@@ -77,7 +77,7 @@ describe('console API', () => {
     expectProblem(await api(testApp, acmeToken).post('/api/v1/clients', { ...body, tenant: 'globex' }), 404, 'CLIENT_NOT_FOUND');
     const created = await api(testApp, acmeToken).post('/api/v1/clients', body);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ tenantSlug: 'acme', name: 'acme worker' });
+    expect(created.body).toMatchObject({ tenant: 'acme', name: 'acme worker' });
     expect(typeof created.body.clientSecret).toBe('string');
     expectProblem(await api(testApp, acmeToken).post('/api/v1/clients', { ...body, scopes: ['tenants:read'] }), 400, 'CLIENT_INVALID');
   });
@@ -85,7 +85,7 @@ describe('console API', () => {
   it('keeps the console’s own client: registered at start, neither rotated nor deleted through the API', async () => {
     const client = await api(testApp, admin).get(`/api/v1/clients/${CONSOLE_CLIENT_ID}`);
     expect(client.status).toBe(200);
-    expect(client.body).toMatchObject({ tenantSlug: null, confidential: true, redirectUris: [`${testApp.baseUrl}/console/callback`] });
+    expect(client.body).toMatchObject({ tenant: null, type: 'confidential', redirectUris: [`${testApp.baseUrl}/console/callback`] });
     expectProblem(await api(testApp, admin).post(`/api/v1/clients/${CONSOLE_CLIENT_ID}/secret`), 409, 'CLIENT_MANAGED');
     expectProblem(await api(testApp, admin).delete(`/api/v1/clients/${CONSOLE_CLIENT_ID}`), 409, 'CLIENT_MANAGED');
     expect((await api(testApp, admin).get(`/api/v1/clients/${CONSOLE_CLIENT_ID}`)).status).toBe(200);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { runCli } from '../../src/cli/run-cli.js';
 import { ConsoleSessionsService } from '../../src/console/console-sessions.service.js';
+import { ClientsService } from '../../src/oidc/clients.service.js';
 import { OperatorsService } from '../../src/operators/operators.service.js';
 import { TenantsService } from '../../src/tenants/tenants.service.js';
 import { UsersService } from '../../src/users/users.service.js';
@@ -305,11 +306,14 @@ describe('admin console', () => {
       headers: { Authorization: `Bearer ${tokens.accessToken}` },
     });
     expect(direct.status).toBe(404);
+    for (const tenantSlug of ['acme', 'globex']) {
+      await testApp.app
+        .get(ClientsService)
+        .create({ name: `${tenantSlug} worker`, tenantSlug, grantTypes: ['client_credentials'], scopes: ['features:read'] });
+    }
     const clients = await fetch(`${testApp.baseUrl}/api/v1/clients`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } });
     expect(clients.status).toBe(200);
-    expect(((await clients.json()) as { items: { tenantSlug: string }[] }).items.every((client) => client.tenantSlug === 'acme')).toBe(
-      true,
-    );
+    expect(((await clients.json()) as { items: { tenant: string }[] }).items.map((client) => client.tenant)).toEqual(['acme']);
 
     // The platform lets acme's admins toggle: their next sign-in carries features:write.
     await first.goto(`${testApp.baseUrl}/console/tenants/acme/flags`);

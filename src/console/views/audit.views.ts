@@ -1,5 +1,5 @@
 import type { ConsoleSession } from '../console-session.js';
-import { formatDate, html, type Html } from './html.js';
+import { formatDate, markup, type Html } from './html.js';
 import { layout } from './layout.js';
 
 export interface Snapshot {
@@ -19,21 +19,21 @@ export interface ChangeItem {
 }
 
 function describe(snapshot: Snapshot | null): Html {
-  if (!snapshot) return html`<span class="off">catalogue default</span>`;
+  if (!snapshot) return markup`<span class="off">catalogue default</span>`;
   const extras = [
     snapshot.value !== undefined && snapshot.value !== null ? `value ${JSON.stringify(snapshot.value)}` : '',
     snapshot.rules?.length ? `${snapshot.rules.length} rule(s)` : '',
     snapshot.rollout ? `rollout ${snapshot.rollout.percentage}%` : '',
   ].filter(Boolean);
-  return html`<span class="${snapshot.enabled ? 'on' : 'off'}">${snapshot.enabled ? 'on' : 'off'}</span
-    >${extras.length ? html` <span class="hint">(${extras.join(', ')})</span>` : ''}`;
+  return markup`<span class="${snapshot.enabled ? 'on' : 'off'}">${snapshot.enabled ? 'on' : 'off'}</span
+    >${extras.length ? markup` <span class="hint">(${extras.join(', ')})</span>` : ''}`;
 }
 
 function who(actor: ChangeItem['actor']): Html {
-  if (actor.email) return html`<span data-actor>${actor.email}</span>`;
+  if (actor.email) return markup`<span data-actor>${actor.email}</span>`;
   return actor.userId
-    ? html`<span data-actor>${actor.userId}</span> <span class="hint">via ${actor.clientId}</span>`
-    : html`<span data-actor>client ${actor.clientId}</span>`;
+    ? markup`<span data-actor>${actor.userId}</span> <span class="hint">via ${actor.clientId}</span>`
+    : markup`<span data-actor>client ${actor.clientId}</span>`;
 }
 
 export function auditPage(
@@ -45,18 +45,18 @@ export function auditPage(
   error?: string,
 ): string {
   const base = `/console/tenants/${encodeURIComponent(slug)}/audit`;
-  const filter = html`<form class="inline panel" method="get" action="${base}" aria-label="Filter the audit trail">
+  const filter = markup`<form class="inline panel" method="get" action="${base}" aria-label="Filter the audit trail">
     <label
       >Flag<select name="key">
         <option value="">All flags</option>
-        ${keys.map((key) => html`<option value="${key}" ${key === query.key ? html` selected` : ''}>${key}</option>`)}
+        ${keys.map((key) => markup`<option value="${key}" ${key === query.key ? markup` selected` : ''}>${key}</option>`)}
       </select></label
     >
     <button type="submit">Filter</button>
   </form>`;
   const rows = page.items.map(
     (change) =>
-      html`<tr>
+      markup`<tr>
         <td>${formatDate(change.changedAt)}</td>
         <td>${who(change.actor)}</td>
         <td><code>${change.key}</code></td>
@@ -64,7 +64,7 @@ export function auditPage(
       </tr>`,
   );
   const table = page.items.length
-    ? html`<div class="table-wrap">
+    ? markup`<div class="table-wrap">
         <table>
           <caption class="visually-hidden">
             Changes of ${slug}’s flags, newest first
@@ -82,13 +82,13 @@ export function auditPage(
           </tbody>
         </table>
       </div>`
-    : html`<p class="empty panel">
+    : markup`<p class="empty panel">
         ${query.key ? `No change of ${query.key} recorded yet.` : 'No flag of this tenant has been changed yet.'}
       </p>`;
   const keyParam: Record<string, string> = query.key ? { key: query.key } : {};
-  const pager = html`<nav class="pager" aria-label="Pages of the audit trail">
-    ${query.cursor ? html`<a href="${base}?${new URLSearchParams(keyParam).toString()}">Newest</a>` : ''}
-    ${page.nextCursor ? html`<a href="${base}?${new URLSearchParams({ ...keyParam, cursor: page.nextCursor }).toString()}">Older changes</a>` : ''}
+  const pager = markup`<nav class="pager" aria-label="Pages of the audit trail">
+    ${query.cursor ? markup`<a href="${base}?${new URLSearchParams(keyParam).toString()}">Newest</a>` : ''}
+    ${page.nextCursor ? markup`<a href="${base}?${new URLSearchParams({ ...keyParam, cursor: page.nextCursor }).toString()}">Older changes</a>` : ''}
   </nav>`;
-  return layout({ title: 'Audit trail', session, tenant: slug, active: 'audit', error, body: html`${filter}${table}${pager}` });
+  return layout({ title: 'Audit trail', session, tenant: slug, active: 'audit', error, body: markup`${filter}${table}${pager}` });
 }

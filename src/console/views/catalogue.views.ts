@@ -1,6 +1,6 @@
 import type { ConsoleSession } from '../console-session.js';
 import { may } from '../console-session.js';
-import { formatDate, html } from './html.js';
+import { formatDate, markup } from './html.js';
 import { csrfField, layout, problemList } from './layout.js';
 
 export interface CatalogueItem {
@@ -18,7 +18,7 @@ export function cataloguePage(
   messages: { notice?: string; error?: string; errors?: { field: string; messages: string[] }[] } = {},
 ): string {
   const table = items.length
-    ? html`<div class="table-wrap">
+    ? markup`<div class="table-wrap">
         <table>
           <caption class="visually-hidden">
             The flag catalogue
@@ -35,7 +35,7 @@ export function cataloguePage(
           <tbody>
             ${items.map(
               (item) =>
-                html`<tr>
+                markup`<tr>
                   <th scope="row">
                     <a href="/console/flags/${encodeURIComponent(item.key)}">${item.key}</a>
                     <div class="hint">${item.description}</div>
@@ -49,9 +49,9 @@ export function cataloguePage(
           </tbody>
         </table>
       </div>`
-    : html`<p class="empty panel">No flags yet.${may(session, 'features:write') ? ' Create the first one below.' : ''}</p>`;
+    : markup`<p class="empty panel">No flags yet.${may(session, 'features:write') ? ' Create the first one below.' : ''}</p>`;
   const create = may(session, 'features:write')
-    ? html`<h2 id="create-flag">Create a flag</h2>
+    ? markup`<h2 id="create-flag">Create a flag</h2>
         <form class="stack panel" method="post" action="/console/flags" aria-labelledby="create-flag">
           ${csrfField(session)}${problemList(messages.errors)} <label for="flag-key">Key</label
           ><input
@@ -89,7 +89,7 @@ export function cataloguePage(
     active: 'catalogue',
     notice: messages.notice,
     error: messages.error,
-    body: html`${table}${create}`,
+    body: markup`${table}${create}`,
   });
 }
 
@@ -99,7 +99,7 @@ export function featureOverridesPage(
   overrides: { tenant: string; enabled: boolean; updatedAt: string | null }[],
 ): string {
   const table = overrides.length
-    ? html`<div class="table-wrap">
+    ? markup`<div class="table-wrap">
         <table>
           <caption>
             Tenants that set ${feature.key} for themselves
@@ -114,7 +114,7 @@ export function featureOverridesPage(
           <tbody>
             ${overrides.map(
               (item) =>
-                html`<tr>
+                markup`<tr>
                   <td>
                     <a href="/console/tenants/${encodeURIComponent(item.tenant)}/flags/${encodeURIComponent(feature.key)}"
                       >${item.tenant}</a
@@ -127,14 +127,14 @@ export function featureOverridesPage(
           </tbody>
         </table>
       </div>`
-    : html`<p class="empty panel">
+    : markup`<p class="empty panel">
         No tenant overrides ${feature.key}: every tenant gets the catalogue default (${feature.defaultEnabled ? 'on' : 'off'}).
       </p>`;
   return layout({
     title: `Flag ${feature.key}`,
     session,
     active: 'catalogue',
-    body: html`<p>${feature.description}</p>
+    body: markup`<p>${feature.description}</p>
       <p>
         Type ${feature.type}; default ${feature.defaultEnabled ? 'on' : 'off'}; off value
         <code>${JSON.stringify(feature.defaultValue)}</code>.

@@ -1,6 +1,6 @@
 import type { ConsoleSession } from '../console-session.js';
 import { may } from '../console-session.js';
-import { formatDate, html, type Html } from './html.js';
+import { formatDate, markup, type Html } from './html.js';
 import { csrfField, layout, problemList } from './layout.js';
 
 export interface FlagItem {
@@ -27,7 +27,7 @@ function shown(value: unknown): string {
 function toggle(session: ConsoleSession, slug: string, flag: FlagItem): Html {
   const target = !flag.enabled;
   const verb = target ? 'Turn on' : 'Turn off';
-  return html`<form
+  return markup`<form
     method="post"
     action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}/toggle"
     data-confirm="${verb} ${flag.key} for ${slug}?"
@@ -45,9 +45,9 @@ function toggle(session: ConsoleSession, slug: string, flag: FlagItem): Html {
 
 export function flagRows(session: ConsoleSession, slug: string, flags: FlagItem[]): Html {
   const canWrite = may(session, 'features:write');
-  return html`${flags.map(
+  return markup`${flags.map(
     (flag) =>
-      html`<tr data-flag="${flag.key}">
+      markup`<tr data-flag="${flag.key}">
         <th scope="row">
           <a href="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}">${flag.key}</a>
           <div class="hint">${flag.description}</div>
@@ -60,11 +60,11 @@ export function flagRows(session: ConsoleSession, slug: string, flags: FlagItem[
         </td>
         <td>
           <code>${shown(flag.value)}</code
-          >${flag.rules.length ? html`<div class="hint">${flag.rules.length} rule${flag.rules.length === 1 ? '' : 's'}</div>` : ''}${flag.rollout ? html`<div class="hint">rollout ${flag.rollout.percentage}%</div>` : ''}
+          >${flag.rules.length ? markup`<div class="hint">${flag.rules.length} rule${flag.rules.length === 1 ? '' : 's'}</div>` : ''}${flag.rollout ? markup`<div class="hint">rollout ${flag.rollout.percentage}%</div>` : ''}
         </td>
         <td>${flag.source === 'tenant' ? 'set for this tenant' : 'catalogue default'}</td>
         <td>${formatDate(flag.updatedAt)}</td>
-        ${canWrite ? html`<td class="actions">${toggle(session, slug, flag)}</td>` : ''}
+        ${canWrite ? markup`<td class="actions">${toggle(session, slug, flag)}</td>` : ''}
       </tr>`,
   )}`;
 }
@@ -78,7 +78,7 @@ export function flagsPage(
 ): string {
   const canWrite = may(session, 'features:write');
   const table = flags.length
-    ? html`<div class="table-wrap">
+    ? markup`<div class="table-wrap">
         <table>
           <caption class="visually-hidden">
             Flags of ${slug}
@@ -91,7 +91,7 @@ export function flagsPage(
               <th scope="col">Serves</th>
               <th scope="col">Source</th>
               <th scope="col">Changed</th>
-              ${canWrite ? html`<th scope="col">Change</th>` : ''}
+              ${canWrite ? markup`<th scope="col">Change</th>` : ''}
             </tr>
           </thead>
           <tbody id="flag-rows" data-live-rows="/console/tenants/${encodeURIComponent(slug)}/flags/stream">
@@ -99,13 +99,13 @@ export function flagsPage(
           </tbody>
         </table>
       </div>`
-    : html`<p class="empty panel">
+    : markup`<p class="empty panel">
         The flag catalogue is empty: no flags to show
-        yet.${session.person.kind === 'operator' ? html` <a href="/console/flags">Add a flag to the catalogue</a>.` : ''}
+        yet.${session.person.kind === 'operator' ? markup` <a href="/console/flags">Add a flag to the catalogue</a>.` : ''}
       </p>`;
   const settingsForm =
     settings && may(session, 'tenants:write')
-      ? html`<h2 id="tenant-settings">Platform settings</h2>
+      ? markup`<h2 id="tenant-settings">Platform settings</h2>
           <form
             class="stack panel"
             method="post"
@@ -118,7 +118,7 @@ export function flagsPage(
                 type="checkbox"
                 id="admins-toggle"
                 name="adminsMayToggleFlags"
-                ${settings.adminsMayToggleFlags ? html` checked` : ''}
+                ${settings.adminsMayToggleFlags ? markup` checked` : ''}
               /><label for="admins-toggle">This tenant’s admins may toggle its flags</label>
             </div>
             <button type="submit" class="secondary">Save settings</button>
@@ -131,7 +131,7 @@ export function flagsPage(
     active: 'flags',
     notice: messages.notice,
     error: messages.error,
-    body: html`${canWrite ? '' : html`<p class="hint">You can read these flags; your role does not change them.</p>`}${table}${settingsForm}`,
+    body: markup`${canWrite ? '' : markup`<p class="hint">You can read these flags; your role does not change them.</p>`}${table}${settingsForm}`,
   });
 }
 
@@ -152,14 +152,14 @@ export function formValuesOf(flag: FlagItem): FlagFormValues {
 }
 
 function valueInput(type: string, value: string, disabled: boolean): Html {
-  const off = disabled ? html` disabled` : '';
+  const off = disabled ? markup` disabled` : '';
   if (type === 'boolean')
-    return html`<select id="flag-value" name="value" ${off}>
-      <option value="true" ${value === 'true' ? html` selected` : ''}>true</option>
-      <option value="false" ${value === 'false' ? html` selected` : ''}>false</option>
+    return markup`<select id="flag-value" name="value" ${off}>
+      <option value="true" ${value === 'true' ? markup` selected` : ''}>true</option>
+      <option value="false" ${value === 'false' ? markup` selected` : ''}>false</option>
     </select>`;
-  if (type === 'json') return html`<textarea id="flag-value" name="value" aria-describedby="flag-value-hint" ${off}>${value}</textarea>`;
-  return html`<input
+  if (type === 'json') return markup`<textarea id="flag-value" name="value" aria-describedby="flag-value-hint" ${off}>${value}</textarea>`;
+  return markup`<input
     id="flag-value"
     name="value"
     type="${type === 'number' ? 'text' : 'text'}"
@@ -188,7 +188,7 @@ export function flagPage(model: FlagPageModel): string {
   const canWrite = may(session, 'features:write');
   const off = !canWrite;
   const conflict = model.theirs
-    ? html`<section class="panel" aria-labelledby="conflict-title">
+    ? markup`<section class="panel" aria-labelledby="conflict-title">
         <h2 id="conflict-title">Someone changed this flag since you opened it</h2>
         <div class="conflict">
           <div>
@@ -207,19 +207,10 @@ ${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rul
       </section>`
     : '';
   // A reader gets the same fields, disabled, and no form at all.
-  const open = canWrite
-    ? html`<form
-        class="stack panel"
-        method="post"
-        action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}"
-        novalidate
-      >
-        ${csrfField(session)}<input type="hidden" name="etag" value="${model.etag}" />
-      </form>`
-    : html`<div class="stack panel"></div>`;
-  const form = html`${open} ${problemList(model.errors)}
+  const back = markup`<a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a>`;
+  const fields = markup`${problemList(model.errors)}
     <div class="check">
-      <input type="checkbox" id="flag-enabled" name="enabled" ${values.enabled ? html` checked` : ''}${off ? html` disabled` : ''} /><label
+      <input type="checkbox" id="flag-enabled" name="enabled" ${values.enabled ? markup` checked` : ''}${off ? markup` disabled` : ''} /><label
         for="flag-enabled"
         >On for ${slug}</label
       >
@@ -229,25 +220,27 @@ ${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rul
       ${flag.type === 'json' ? 'A JSON value.' : flag.type === 'number' ? 'A number.' : flag.type === 'string' ? 'Text.' : 'true or false.'}
     </p>
     <label for="flag-rules">Targeting rules (JSON list)</label>
-    <textarea id="flag-rules" name="rules" aria-describedby="flag-rules-hint" ${off ? html` disabled` : ''}>${values.rules}</textarea>
+    <textarea id="flag-rules" name="rules" aria-describedby="flag-rules-hint" ${off ? markup` disabled` : ''}>${values.rules}</textarea>
     <p class="hint" id="flag-rules-hint">
       Each rule: {"attribute": "plan", "operator": "in", "values": ["pro"], "value": …}. Operators: equals, not_equals, in, not_in,
       starts_with, ends_with, contains.
     </p>
     <label for="flag-rollout">Rollout: percentage of users served the value (empty: everyone)</label>
-    <input id="flag-rollout" name="rollout" type="text" inputmode="decimal" value="${values.rollout}" ${off ? html` disabled` : ''} />
-    ${
-      canWrite
-        ? html`<p><button type="submit">Save flag</button> <a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p></form>`
-        : html`<p><a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a></p></div>`
-    }`;
+    <input id="flag-rollout" name="rollout" type="text" inputmode="decimal" value="${values.rollout}" ${off ? markup` disabled` : ''} />`;
+  // A reader gets the same fields, disabled, and no form at all.
+  const form = canWrite
+    ? markup`<form class="stack panel" method="post" action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}" novalidate>
+        ${csrfField(session)}<input type="hidden" name="etag" value="${model.etag}" />${fields}
+        <p><button type="submit">Save flag</button> ${back}</p>
+      </form>`
+    : markup`<div class="stack panel">${fields}<p>${back}</p></div>`;
   return layout({
     title: `Flag ${flag.key}`,
     session,
     tenant: slug,
     active: 'flags',
     error: model.error,
-    body: html`<p>${flag.description}</p>
+    body: markup`<p>${flag.description}</p>
       ${conflict}${form}`,
   });
 }

@@ -18,7 +18,7 @@ function render(part: Part): string {
 }
 
 /** A template whose interpolations are escaped unless they are Html already. */
-export function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
+export function markup(strings: TemplateStringsArray, ...parts: Part[]): Html {
   let out = strings[0]!;
   parts.forEach((part, index) => (out += render(part) + strings[index + 1]!));
   return new Html(out);
@@ -29,7 +29,7 @@ export function attribute(name: string, on: boolean): Html {
 }
 
 export function formatDate(value: string | null | undefined): Html {
-  if (!value) return html`—`;
+  if (!value) return markup`—`;
   const date = new Date(value);
-  return html`<time datetime="${date.toISOString()}">${date.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>`;
+  return markup`<time datetime="${date.toISOString()}">${date.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>`;
 }

@@ -1,6 +1,6 @@
 import type { ConsoleSession } from '../console-session.js';
 import { may } from '../console-session.js';
-import { html, type Html } from './html.js';
+import { markup, type Html } from './html.js';
 
 export interface LayoutOptions {
   title: string;
@@ -14,7 +14,7 @@ export interface LayoutOptions {
 }
 
 function link(href: string, label: string, active: boolean): Html {
-  return html`<li><a href="${href}" ${active ? html` aria-current="page"` : ''}>${label}</a></li>`;
+  return markup`<li><a href="${href}" ${active ? markup` aria-current="page"` : ''}>${label}</a></li>`;
 }
 
 function navigation(session: ConsoleSession, active: string | undefined): Html {
@@ -27,7 +27,7 @@ function navigation(session: ConsoleSession, active: string | undefined): Html {
           may(session, 'operators:read') ? link('/console/operators', 'Operators', active === 'operators') : '',
         ]
       : [link(`/console/tenants/${person.tenantSlug}/flags`, 'My organisation', active === 'tenant')];
-  return html`<nav aria-label="Console">
+  return markup`<nav aria-label="Console">
     <ul class="nav">
       ${items}
     </ul>
@@ -36,7 +36,7 @@ function navigation(session: ConsoleSession, active: string | undefined): Html {
 
 function tenantTabs(session: ConsoleSession, slug: string, active: string | undefined): Html {
   const base = `/console/tenants/${encodeURIComponent(slug)}`;
-  return html`<nav aria-label="Tenant ${slug}">
+  return markup`<nav aria-label="Tenant ${slug}">
     <ul class="tabs">
       ${link(`${base}/flags`, 'Flags', active === 'flags')} ${link(`${base}/audit`, 'Audit trail', active === 'audit')}
       ${may(session, 'users:read') ? link(`${base}/users`, 'Users', active === 'users') : ''}
@@ -48,7 +48,7 @@ function tenantTabs(session: ConsoleSession, slug: string, active: string | unde
 export function layout(options: LayoutOptions): string {
   const session = options.session;
   const header = session
-    ? html`<header class="top">
+    ? markup`<header class="top">
         <a class="brand" href="/console">Tenantry console</a>
         ${navigation(session, options.tenant ? (session.person.kind === 'operator' ? 'tenants' : 'tenant') : options.active)}
         <div class="who">
@@ -61,13 +61,13 @@ export function layout(options: LayoutOptions): string {
           </form>
         </div>
       </header>`
-    : html`<header class="top"><span class="brand">Tenantry console</span></header>`;
+    : markup`<header class="top"><span class="brand">Tenantry console</span></header>`;
   const tabs = session && options.tenant ? tenantTabs(session, options.tenant, options.active) : '';
-  const notice = options.notice ? html`<div class="notice" role="status">${options.notice}</div>` : '';
-  const error = options.error ? html`<div class="error" role="alert">${options.error}</div>` : '';
+  const notice = options.notice ? markup`<div class="notice" role="status">${options.notice}</div>` : '';
+  const error = options.error ? markup`<div class="error" role="alert">${options.error}</div>` : '';
   return `<!DOCTYPE html>
 ${
-  html`<html lang="en">
+  markup`<html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -79,7 +79,7 @@ ${
       <a class="skip" href="#main">Skip to content</a>
       ${header}
       <main id="main" tabindex="-1">
-        ${options.tenant ? html`<p class="crumb">Tenant <strong>${options.tenant}</strong></p>` : ''} ${tabs}
+        ${options.tenant ? markup`<p class="crumb">Tenant <strong>${options.tenant}</strong></p>` : ''} ${tabs}
         <h1>${options.title}</h1>
         ${notice}${error} ${options.body}
       </main>
@@ -100,12 +100,12 @@ ${
 
 /** A hidden CSRF field for a form of this session. */
 export function csrfField(session: ConsoleSession): Html {
-  return html`<input type="hidden" name="_csrf" value="${session.csrfToken}" />`;
+  return markup`<input type="hidden" name="_csrf" value="${session.csrfToken}" />`;
 }
 
 export function problemList(errors: { field: string; messages: string[] }[] | undefined): Html {
-  if (!errors?.length) return html``;
-  return html`<ul class="field-errors">
-    ${errors.map((error) => html`<li><strong>${error.field}</strong>: ${error.messages.join('; ')}</li>`)}
+  if (!errors?.length) return markup``;
+  return markup`<ul class="field-errors">
+    ${errors.map((error) => markup`<li><strong>${error.field}</strong>: ${error.messages.join('; ')}</li>`)}
   </ul>`;
 }

@@ -1,6 +1,6 @@
 import type { ConsoleSession } from '../console-session.js';
 import { may } from '../console-session.js';
-import { formatDate, html, type Html } from './html.js';
+import { formatDate, markup, type Html } from './html.js';
 import { csrfField, layout, problemList } from './layout.js';
 
 type Messages = { notice?: string; error?: string; errors?: { field: string; messages: string[] }[] };
@@ -15,9 +15,9 @@ export interface UserItem {
 }
 
 function roleSelect(id: string, name: string, roles: readonly string[], current: string, label: string): Html {
-  return html`<label for="${id}" class="visually-hidden">${label}</label
+  return markup`<label for="${id}" class="visually-hidden">${label}</label
     ><select id="${id}" name="${name}">
-      ${roles.map((role) => html`<option value="${role}" ${role === current ? html` selected` : ''}>${role}</option>`)}
+      ${roles.map((role) => markup`<option value="${role}" ${role === current ? markup` selected` : ''}>${role}</option>`)}
     </select>`;
 }
 
@@ -26,7 +26,7 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
   const canWrite = may(session, 'users:write');
   const rows = users.map(
     (user) =>
-      html`<tr>
+      markup`<tr>
         <th scope="row">
           ${user.email}
           <div class="hint">${user.name}</div>
@@ -36,7 +36,7 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
         <td>${formatDate(user.createdAt)}</td>
         ${
           canWrite
-            ? html`<td class="actions">
+            ? markup`<td class="actions">
                 <form method="post" action="${base}/${user.id}">
                   ${csrfField(session)}${roleSelect(`role-${user.id}`, 'role', ['member', 'admin'], user.role, `Role of ${user.email}`)}<input
                     type="hidden"
@@ -47,7 +47,7 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
                 <form
                   method="post"
                   action="${base}/${user.id}"
-                  ${user.disabled ? '' : html` data-confirm="Disable ${user.email}? They can no longer sign in."`}
+                  ${user.disabled ? '' : markup` data-confirm="Disable ${user.email}? They can no longer sign in."`}
                 >
                   ${csrfField(session)}<input type="hidden" name="role" value="${user.role}" /><input
                     type="hidden"
@@ -68,7 +68,7 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
       </tr>`,
   );
   const table = users.length
-    ? html`<div class="table-wrap">
+    ? markup`<div class="table-wrap">
         <table>
           <caption class="visually-hidden">
             Users of ${slug}
@@ -79,7 +79,7 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
               <th scope="col">Role</th>
               <th scope="col">Status</th>
               <th scope="col">Created</th>
-              ${canWrite ? html`<th scope="col">Change</th>` : ''}
+              ${canWrite ? markup`<th scope="col">Change</th>` : ''}
             </tr>
           </thead>
           <tbody>
@@ -87,9 +87,9 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
           </tbody>
         </table>
       </div>`
-    : html`<p class="empty panel">No users in ${slug} yet.</p>`;
+    : markup`<p class="empty panel">No users in ${slug} yet.</p>`;
   const create = canWrite
-    ? html`<h2 id="create-user">Create a user</h2>
+    ? markup`<h2 id="create-user">Create a user</h2>
         <form class="stack panel" method="post" action="${base}" aria-labelledby="create-user">
           ${csrfField(session)}${problemList(messages.errors)} <label for="user-email">Email</label
           ><input id="user-email" name="email" type="email" required autocomplete="off" /> <label for="user-name">Name</label
@@ -119,15 +119,16 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
     active: 'users',
     notice: messages.notice,
     error: messages.error,
-    body: html`${table}${create}`,
+    body: markup`${table}${create}`,
   });
 }
 
+/** As the clients API answers it. */
 export interface ClientItem {
   clientId: string;
   name: string;
-  tenantSlug: string | null;
-  confidential: boolean;
+  tenant: string | null;
+  type: 'confidential' | 'public';
   grantTypes: string[];
   scopes: string[];
   redirectUris: string[];
@@ -138,20 +139,20 @@ export function clientsPage(session: ConsoleSession, slug: string, clients: Clie
   const canWrite = may(session, 'clients:write');
   const rows = clients.map(
     (client) =>
-      html`<tr>
+      markup`<tr>
         <th scope="row">
           ${client.name}
           <div class="hint"><code>${client.clientId}</code></div>
         </th>
-        <td>${client.confidential ? 'confidential' : 'public'}</td>
+        <td>${client.type}</td>
         <td>${client.grantTypes.join(', ')}</td>
         <td>${client.scopes.join(' ')}</td>
         ${
           canWrite
-            ? html`<td class="actions">
+            ? markup`<td class="actions">
                 ${
-                  client.confidential
-                    ? html`<form
+                  client.type === 'confidential'
+                    ? markup`<form
                         method="post"
                         action="${base}/${encodeURIComponent(client.clientId)}/rotate"
                         data-confirm="Rotate the secret of ${client.name}? The old secret stops working at once."
@@ -177,7 +178,7 @@ export function clientsPage(session: ConsoleSession, slug: string, clients: Clie
       </tr>`,
   );
   const table = clients.length
-    ? html`<div class="table-wrap">
+    ? markup`<div class="table-wrap">
         <table>
           <caption class="visually-hidden">
             Clients of ${slug}
@@ -188,7 +189,7 @@ export function clientsPage(session: ConsoleSession, slug: string, clients: Clie
               <th scope="col">Kind</th>
               <th scope="col">Grants</th>
               <th scope="col">Scopes</th>
-              ${canWrite ? html`<th scope="col">Change</th>` : ''}
+              ${canWrite ? markup`<th scope="col">Change</th>` : ''}
             </tr>
           </thead>
           <tbody>
@@ -196,16 +197,16 @@ export function clientsPage(session: ConsoleSession, slug: string, clients: Clie
           </tbody>
         </table>
       </div>`
-    : html`<p class="empty panel">No clients registered for ${slug} yet.</p>`;
+    : markup`<p class="empty panel">No clients registered for ${slug} yet.</p>`;
   const grant = (value: string, label: string, checked = false): Html =>
-    html`<div class="check">
-      <input type="checkbox" id="grant-${value}" name="grant" value="${value}" ${checked ? html` checked` : ''} /><label
+    markup`<div class="check">
+      <input type="checkbox" id="grant-${value}" name="grant" value="${value}" ${checked ? markup` checked` : ''} /><label
         for="grant-${value}"
         >${label}</label
       >
     </div>`;
   const create = canWrite
-    ? html`<h2 id="create-client">Register a client</h2>
+    ? markup`<h2 id="create-client">Register a client</h2>
         <form class="stack panel" method="post" action="${base}" aria-labelledby="create-client">
           ${csrfField(session)}${problemList(messages.errors)} <label for="client-name">Name</label
           ><input id="client-name" name="name" type="text" required maxlength="200" />
@@ -233,7 +234,7 @@ export function clientsPage(session: ConsoleSession, slug: string, clients: Clie
     active: 'clients',
     notice: messages.notice,
     error: messages.error,
-    body: html`${table}${create}`,
+    body: markup`${table}${create}`,
   });
 }
 
@@ -243,7 +244,7 @@ export function clientSecretPage(session: ConsoleSession, slug: string, client: 
     session,
     tenant: slug,
     active: 'clients',
-    body: html`<div class="panel">
+    body: markup`<div class="panel">
       <p>Client id: <code id="client-id">${client.clientId}</code></p>
       <p><strong>Copy the secret now: it is shown this once and never stored in clear.</strong></p>
       <div class="secret">
@@ -268,14 +269,14 @@ export function operatorsPage(session: ConsoleSession, operators: OperatorItem[]
   const roles = ['viewer', 'editor', 'admin'];
   const rows = operators.map(
     (operator) =>
-      html`<tr>
+      markup`<tr>
         <th scope="row">${operator.email}</th>
         <td>${operator.role}</td>
         <td>${operator.disabled ? 'disabled' : 'active'}</td>
         <td>${formatDate(operator.createdAt)}</td>
         ${
           canWrite
-            ? html`<td class="actions">
+            ? markup`<td class="actions">
                 <form method="post" action="/console/operators/${operator.id}">
                   ${csrfField(session)}${roleSelect(`operator-role-${operator.id}`, 'role', roles, operator.role, `Role of ${operator.email}`)}<input
                     type="hidden"
@@ -286,7 +287,7 @@ export function operatorsPage(session: ConsoleSession, operators: OperatorItem[]
                 <form
                   method="post"
                   action="/console/operators/${operator.id}"
-                  ${operator.disabled ? '' : html` data-confirm="Disable ${operator.email}?"`}
+                  ${operator.disabled ? '' : markup` data-confirm="Disable ${operator.email}?"`}
                 >
                   ${csrfField(session)}<input type="hidden" name="role" value="${operator.role}" /><input
                     type="hidden"
@@ -306,7 +307,7 @@ export function operatorsPage(session: ConsoleSession, operators: OperatorItem[]
         }
       </tr>`,
   );
-  const table = html`<div class="table-wrap">
+  const table = markup`<div class="table-wrap">
     <table>
       <caption class="visually-hidden">
         Operators
@@ -317,7 +318,7 @@ export function operatorsPage(session: ConsoleSession, operators: OperatorItem[]
           <th scope="col">Role</th>
           <th scope="col">Status</th>
           <th scope="col">Created</th>
-          ${canWrite ? html`<th scope="col">Change</th>` : ''}
+          ${canWrite ? markup`<th scope="col">Change</th>` : ''}
         </tr>
       </thead>
       <tbody>
@@ -326,7 +327,7 @@ export function operatorsPage(session: ConsoleSession, operators: OperatorItem[]
     </table>
   </div>`;
   const create = canWrite
-    ? html`<h2 id="create-operator">Add an operator</h2>
+    ? markup`<h2 id="create-operator">Add an operator</h2>
         <form class="stack panel" method="post" action="/console/operators" aria-labelledby="create-operator">
           ${csrfField(session)}${problemList(messages.errors)} <label for="operator-email">Email</label
           ><input id="operator-email" name="email" type="email" required autocomplete="off" /> <label for="operator-role">Role</label
@@ -346,6 +347,6 @@ export function operatorsPage(session: ConsoleSession, operators: OperatorItem[]
     active: 'operators',
     notice: messages.notice,
     error: messages.error,
-    body: html`${table}${create}`,
+    body: markup`${table}${create}`,
   });
 }

@@ -1,10 +1,10 @@
-import { html } from './html.js';
+import { markup } from './html.js';
 import { layout } from './layout.js';
 
 export function signedOutPage(): string {
   return layout({
     title: 'Sign in',
-    body: html`<div class="panel">
+    body: markup`<div class="panel">
       <p>Operators of this Tenantry, and administrators of an organisation, manage tenants, flags, clients and users here.</p>
       <p><a class="button" href="/console/login">Sign in</a></p>
     </div>`,
@@ -12,13 +12,13 @@ export function signedOutPage(): string {
 }
 
 export function signInProblemPage(reason: string): string {
-  return layout({ title: 'Sign-in incomplete', error: reason, body: html`<p><a href="/console/login">Sign in again</a></p>` });
+  return layout({ title: 'Sign-in incomplete', error: reason, body: markup`<p><a href="/console/login">Sign in again</a></p>` });
 }
 
 export function errorPage(title: string, message: string, signedIn = true): string {
   return layout({
     title,
     error: message,
-    body: signedIn ? html`<p><a href="/console">Back to the console</a></p>` : html`<p><a href="/console/login">Sign in</a></p>`,
+    body: signedIn ? markup`<p><a href="/console">Back to the console</a></p>` : markup`<p><a href="/console/login">Sign in</a></p>`,
   });
 }

@@ -1,6 +1,6 @@
 import type { ConsoleSession } from '../console-session.js';
 import { may } from '../console-session.js';
-import { formatDate, html, type Html } from './html.js';
+import { formatDate, markup, type Html } from './html.js';
 import { csrfField, layout, problemList } from './layout.js';
 
 export interface TenantItem {
@@ -20,11 +20,11 @@ export interface TenantsQuery {
 }
 
 function option(value: string, label: string, selected: string | undefined): Html {
-  return html`<option value="${value}" ${selected === value ? html` selected` : ''}>${label}</option>`;
+  return markup`<option value="${value}" ${selected === value ? markup` selected` : ''}>${label}</option>`;
 }
 
 function filterForm(query: TenantsQuery): Html {
-  return html`<form class="inline panel" method="get" action="/console/tenants" role="search" aria-label="Find tenants">
+  return markup`<form class="inline panel" method="get" action="/console/tenants" role="search" aria-label="Find tenants">
     <label>Slug contains<input type="search" name="search" value="${query.search ?? ''}" maxlength="63" /></label>
     <label
       >Placement<select name="placement">
@@ -41,20 +41,20 @@ function filterForm(query: TenantsQuery): Html {
 }
 
 function actions(session: ConsoleSession, tenant: TenantItem): Html {
-  if (!may(session, 'tenants:write')) return html``;
+  if (!may(session, 'tenants:write')) return markup``;
   const base = `/console/tenants/${encodeURIComponent(tenant.slug)}`;
   const other = tenant.placement === 'isolated' ? 'pooled' : 'isolated';
   const status =
     tenant.status === 'active'
-      ? html`<form method="post" action="${base}/suspend" data-confirm="Suspend ${tenant.slug}? Its tokens stop working at once.">
+      ? markup`<form method="post" action="${base}/suspend" data-confirm="Suspend ${tenant.slug}? Its tokens stop working at once.">
           ${csrfField(session)}<button type="submit" class="secondary">Suspend<span class="visually-hidden"> ${tenant.slug}</span></button>
         </form>`
       : tenant.status === 'suspended'
-        ? html`<form method="post" action="${base}/resume">
+        ? markup`<form method="post" action="${base}/resume">
             ${csrfField(session)}<button type="submit" class="secondary">Resume<span class="visually-hidden"> ${tenant.slug}</span></button>
           </form>`
-        : html``;
-  return html`${status}
+        : markup``;
+  return markup`${status}
     <form
       method="post"
       action="${base}/move"
@@ -76,7 +76,7 @@ export function tenantsPage(
 ): string {
   const rows = page.items.map(
     (tenant) =>
-      html`<tr>
+      markup`<tr>
         <td><a href="/console/tenants/${encodeURIComponent(tenant.slug)}/flags">${tenant.slug}</a></td>
         <td>${tenant.name}</td>
         <td>${tenant.placement}</td>
@@ -87,7 +87,7 @@ export function tenantsPage(
   );
   const filtered = Boolean(query.search || query.placement || query.status);
   const table = page.items.length
-    ? html`<div class="table-wrap">
+    ? markup`<div class="table-wrap">
         <table>
           <caption class="visually-hidden">
             Tenants
@@ -107,18 +107,18 @@ export function tenantsPage(
           </tbody>
         </table>
       </div>`
-    : html`<p class="empty panel">${filtered ? 'No tenant matches this filter.' : 'No tenants yet. Create the first one below.'}</p>`;
+    : markup`<p class="empty panel">${filtered ? 'No tenant matches this filter.' : 'No tenants yet. Create the first one below.'}</p>`;
   const params = new URLSearchParams();
   for (const name of ['search', 'placement', 'status'] as const) if (query[name]) params.set(name, query[name]!);
   const next = page.nextCursor
     ? `/console/tenants?${new URLSearchParams({ ...Object.fromEntries(params), cursor: page.nextCursor }).toString()}`
     : undefined;
-  const pager = html`<nav class="pager" aria-label="Pages of tenants">
+  const pager = markup`<nav class="pager" aria-label="Pages of tenants">
     <span>${page.total} tenant${page.total === 1 ? '' : 's'}</span>
-    ${query.cursor ? html`<a href="/console/tenants?${params.toString()}">First page</a>` : ''}${next ? html`<a href="${next}">Next page</a>` : ''}
+    ${query.cursor ? markup`<a href="/console/tenants?${params.toString()}">First page</a>` : ''}${next ? markup`<a href="${next}">Next page</a>` : ''}
   </nav>`;
   const create = may(session, 'tenants:write')
-    ? html`<h2 id="create-tenant">Create a tenant</h2>
+    ? markup`<h2 id="create-tenant">Create a tenant</h2>
         <form class="stack panel" method="post" action="/console/tenants" aria-labelledby="create-tenant">
           ${csrfField(session)} ${problemList(messages.errors)} <label for="tenant-slug">Slug</label
           ><input
@@ -146,7 +146,7 @@ export function tenantsPage(
     active: 'tenants',
     notice: messages.notice,
     error: messages.error,
-    body: html`${filterForm(query)}${pager}${table}${create}`,
+    body: markup`${filterForm(query)}${pager}${table}${create}`,
   });
 }
 
@@ -155,7 +155,7 @@ export function deleteTenantPage(session: ConsoleSession, tenant: TenantItem, er
     title: `Delete ${tenant.slug}`,
     session,
     error,
-    body: html`<form class="stack panel" method="post" action="/console/tenants/${encodeURIComponent(tenant.slug)}/delete">
+    body: markup`<form class="stack panel" method="post" action="/console/tenants/${encodeURIComponent(tenant.slug)}/delete">
       ${csrfField(session)}
       <p>
         Deleting <strong>${tenant.name}</strong> stops its tokens, revokes its grants and removes its clients, users and flags. This cannot
