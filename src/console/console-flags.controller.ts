@@ -19,8 +19,7 @@ const AUDIT_PAGE_SIZE = 20;
 function bodyOf(type: string, values: FlagFormValues): { body?: Record<string, unknown>; errors: { field: string; messages: string[] }[] } {
   const errors: { field: string; messages: string[] }[] = [];
   let value: unknown = values.value;
-  if (type === 'boolean') value = values.value === 'true';
-  else if (type === 'number') {
+  if (type === 'number') {
     value = Number(values.value);
     if (values.value.trim() === '' || !Number.isFinite(value)) errors.push({ field: 'value', messages: ['must be a number'] });
   } else if (type === 'json') {
@@ -44,7 +43,9 @@ function bodyOf(type: string, values: FlagFormValues): { body?: Record<string, u
       errors.push({ field: 'rollout', messages: ['must be a percentage from 0 to 100'] });
     rollout = { percentage };
   }
-  return errors.length ? { errors } : { body: { enabled: values.enabled, value, rules, rollout }, errors };
+  // A boolean flag serves its state: it has no value of its own to send.
+  const served = type === 'boolean' ? {} : { value };
+  return errors.length ? { errors } : { body: { enabled: values.enabled, ...served, rules, rollout }, errors };
 }
 
 function valuesFromForm(body: unknown): FlagFormValues {

@@ -215,10 +215,12 @@ ${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rul
         >On for ${slug}</label
       >
     </div>
-    <label for="flag-value">Value served when on (${flag.type})</label>${valueInput(flag.type, values.value, off)}
-    <p class="hint" id="flag-value-hint">
-      ${flag.type === 'json' ? 'A JSON value.' : flag.type === 'number' ? 'A number.' : flag.type === 'string' ? 'Text.' : 'true or false.'}
-    </p>
+    ${
+      flag.type === 'boolean'
+        ? markup`<p class="hint">A boolean flag serves its state (on: true), to everyone or to those its rules and rollout pick.</p>`
+        : markup`<label for="flag-value">Value served when on (${flag.type})</label>${valueInput(flag.type, values.value, off)}
+          <p class="hint" id="flag-value-hint">${flag.type === 'json' ? 'A JSON value.' : flag.type === 'number' ? 'A number.' : 'Text.'}</p>`
+    }
     <label for="flag-rules">Targeting rules (JSON list)</label>
     <textarea id="flag-rules" name="rules" aria-describedby="flag-rules-hint" ${off ? markup` disabled` : ''}>${values.rules}</textarea>
     <p class="hint" id="flag-rules-hint">
