@@ -1,4 +1,4 @@
-// `npm run bench [-- --runs N --duration S --warmup S --connections C --scenario a,b,...]`
+// `npm run bench [-- --runs N --duration S --warmup S --connections C --scenario a,b,... | --only a,b,...]`
 //
 // Starts Tenantry (dist/main.js) and bare baselines as separate processes on
 // this machine, drives each with autocannon, and prints requests/s, p99 and
@@ -31,10 +31,12 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     scenario: { type: 'string', default: 'all' },
+    only: { type: 'string' },
     'user-flow-requests': { type: 'string', default: '1000' },
   },
 });
-const wanted = (letter) => values.scenario === 'all' || values.scenario.split(',').includes(letter);
+const scenarios = values.only ?? values.scenario;
+const wanted = (letter) => scenarios === 'all' || scenarios.split(',').includes(letter);
 const duration = Number(values.duration);
 const runs = Number(values.runs);
 const warmup = Number(values.warmup);
@@ -253,20 +255,42 @@ async function main() {
     const response = await fetch(`${baseUrl}${path}`, { method, headers: bearer, body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`${method} ${path} answers ${response.status}: ${await response.text()}`);
   };
-  // acme: 10 plain flags, half set for the tenant; targeted: the same flags with rules and a rollout each.
+  // acme: 10 plain flags, half set for the tenant. targeted: the same flags, each with nested rules (one
+  // naming a segment) and a weighted rollout across three variants (on, off and the tenant's own holdout).
   await call('POST', '/api/v1/tenants', { slug: 'acme' });
   await call('POST', '/api/v1/tenants', { slug: 'targeted' });
   for (let index = 0; index < FLAGS; index += 1)
     await call('POST', '/api/v1/features', { key: `flag-${index}`, defaultEnabled: index % 2 === 0 });
   for (let index = 0; index < FLAGS / 2; index += 1) await call('PUT', `/api/v1/tenants/acme/features/flag-${index}`, { enabled: true });
+  await call('PUT', '/api/v1/tenants/targeted/segments/internal', {
+    when: {
+      any: [
+        { attribute: 'email', op: 'ends_with', value: '@example.test' },
+        { attribute: 'plan', op: 'eq', value: 'enterprise' },
+      ],
+    },
+  });
   for (let index = 0; index < FLAGS; index += 1) {
     await call('PUT', `/api/v1/tenants/targeted/features/flag-${index}`, {
       enabled: true,
+      variants: { holdout: false },
       rules: [
-        { attribute: 'email', operator: 'ends_with', values: ['@example.test'] },
-        { attribute: 'plan', operator: 'in', values: ['pro', 'enterprise'] },
+        { when: { all: [{ segment: 'internal' }, { attribute: 'appVersion', op: 'semver_gte', value: '2.0.0' }] }, variant: 'on' },
+        {
+          when: {
+            any: [
+              { attribute: 'plan', op: 'in', value: ['team', 'business'] },
+              { all: [{ attribute: 'seats', op: 'gte', value: 90 }, { not: { attribute: 'country', op: 'in', value: ['XX', 'YY'] } }] },
+            ],
+          },
+          variant: 'off',
+        },
       ],
-      rollout: { percentage: 10 * (index + 1) },
+      rollout: [
+        { variant: 'on', weight: 10 * (index + 1) },
+        { variant: 'off', weight: 50 },
+        { variant: 'holdout', weight: 10 },
+      ],
     });
   }
 
@@ -412,13 +436,26 @@ async function main() {
           method: 'POST',
           setupRequest: (request) => ({
             ...request,
-            body: JSON.stringify({ context: { targetingKey: `user-${(user += 1)}`, plan: user % 3 ? 'free' : 'pro' } }),
+            body: JSON.stringify({
+              context: {
+                targetingKey: `user-${(user += 1)}`,
+                plan: user % 3 ? 'free' : 'pro',
+                email: `user-${user}@corp.test`,
+                appVersion: '2.3.1',
+                seats: user % 100,
+                country: 'DE',
+              },
+            }),
           }),
         },
       ],
     };
     results.push(
-      await againstReplay(`(h) POST /ofrep/v1/evaluate/flags, a new user each request (${FLAGS} flags, rules, rollout)`, fresh, 0.35),
+      await againstReplay(
+        `(h) POST /ofrep/v1/evaluate/flags, a new user each request (${FLAGS} flags, nested rules, a segment, 3-way rollout)`,
+        fresh,
+        0.35,
+      ),
     );
   }
   if (wanted('i')) {

@@ -7,6 +7,7 @@ import { createRootLogger, PinoNestLogger } from '../infra/logging/logger.js';
 import { UsageError, type CliCommand, type CommandResult } from './cli-command.js';
 import { createClientCommand, deleteClientCommand, listClientsCommand } from './commands/clients.commands.js';
 import { createFeatureCommand, listFeatureChangesCommand, listFeaturesCommand, setFeatureCommand } from './commands/features.commands.js';
+import { listSegmentsCommand, setSegmentCommand } from './commands/segments.commands.js';
 import { purgeTokensCommand, rotateKeysCommand } from './commands/keys.commands.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import {
@@ -40,6 +41,8 @@ export const COMMANDS: CliCommand[] = [
   createFeatureCommand,
   setFeatureCommand,
   listFeatureChangesCommand,
+  setSegmentCommand,
+  listSegmentsCommand,
   rotateKeysCommand,
   purgeTokensCommand,
 ];

@@ -37,7 +37,12 @@ export const RECONNECT_MS = 1_000;
  */
 export function changeEvent(change: FeatureChange, details: boolean): MessageEvent {
   const data = details
-    ? { type: 'refetchEvaluation', key: change.key, enabled: change.after.enabled, changedAt: change.changedAt.toISOString() }
+    ? {
+        type: 'refetchEvaluation',
+        ...(change.kind === 'segment' ? { segment: change.key } : { key: change.key }),
+        ...(change.after && 'enabled' in change.after ? { enabled: change.after.enabled } : {}),
+        changedAt: change.changedAt.toISOString(),
+      }
     : { type: 'refetchEvaluation', lastModified: Math.floor(change.changedAt.getTime() / 1000) };
   return { id: change.id, type: 'message', data };
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post } from '@nestjs/common';
+import { Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators.js';
-import { CreateFeatureDto } from './dto/create-feature.dto.js';
+import { CreateFeatureDto, UpdateFeatureDto } from './dto/create-feature.dto.js';
 import { FeatureListResponse, FeatureResponse } from './dto/feature.response.js';
 import { FeaturesService } from './features.service.js';
 import { FeatureOverridesService } from './feature-overrides.service.js';
@@ -57,5 +57,22 @@ export class FeaturesController {
   async listFeatureOverrides(@Param('key') key: string): Promise<FeatureOverrideListResponse> {
     const items = await this.overrides.overridesOf(key);
     return { key, items: items.map((item) => ({ ...item, updatedAt: item.updatedAt?.toISOString() ?? null })) };
+  }
+
+  @Get(':key')
+  @RequireScopes('features:read', { platformOnly: true })
+  @ApiOkResponse({ type: FeatureResponse })
+  @ApiNotFoundResponse({ description: 'No such feature' })
+  async getFeature(@Param('key') key: string): Promise<FeatureResponse> {
+    return FeatureResponse.from(await this.features.getFeature(key));
+  }
+
+  @Patch(':key')
+  @RequireScopes('features:write', { platformOnly: true })
+  @ApiOperation({ summary: 'Change a catalogue flag: description, default, variants (added or revalued, never removed), metadata' })
+  @ApiOkResponse({ type: FeatureResponse })
+  @ApiNotFoundResponse({ description: 'No such feature' })
+  async updateFeature(@Param('key') key: string, @ValidBody() body: UpdateFeatureDto): Promise<FeatureResponse> {
+    return FeatureResponse.from(await this.features.updateFeature(key, body));
   }
 }

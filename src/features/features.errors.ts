@@ -6,7 +6,9 @@ export type FeaturesErrorCode =
   | 'FEATURE_PRECONDITION_FAILED'
   | 'FEATURE_QUERY_INVALID'
   | 'FEATURE_INVALID'
-  | 'FEATURE_WRITE_CONFLICT';
+  | 'FEATURE_WRITE_CONFLICT'
+  | 'SEGMENT_NOT_FOUND'
+  | 'SEGMENT_IN_USE';
 
 const DEFINITIONS: Record<FeaturesErrorCode, ErrorDefinition> = {
   FEATURE_NOT_FOUND: { status: 404, title: 'Feature not found' },
@@ -15,6 +17,8 @@ const DEFINITIONS: Record<FeaturesErrorCode, ErrorDefinition> = {
   FEATURE_QUERY_INVALID: { status: 400, title: 'Invalid feature query' },
   FEATURE_INVALID: { status: 400, title: 'Invalid feature' },
   FEATURE_WRITE_CONFLICT: { status: 409, title: 'Feature kept changing during the write' },
+  SEGMENT_NOT_FOUND: { status: 404, title: 'Segment not found' },
+  SEGMENT_IN_USE: { status: 409, title: 'Segment is used by flag rules' },
 };
 
 export class FeaturesError extends DomainError<FeaturesErrorCode> {

@@ -8,24 +8,29 @@ import { FeaturesRepository } from './features.repository.js';
 import { FeaturesService } from './features.service.js';
 import { OfrepController } from './ofrep/ofrep.controller.js';
 import { OfrepService } from './ofrep/ofrep.service.js';
+import { SegmentsController } from './segments.controller.js';
+import { SegmentsService } from './segments.service.js';
 import { StreamTickets } from './stream-tickets.js';
 import { FeatureOverridesService } from './feature-overrides.service.js';
 import { TenantFeaturesController } from './tenant-features.controller.js';
 import { TenantFeaturesRepository } from './tenant-features.repository.js';
+import { TenantSegmentsRepository } from './tenant-segments.repository.js';
 
 @Module({
   imports: [TenantsModule],
-  controllers: [FeaturesController, TenantFeaturesController, FeatureEventsController, OfrepController],
+  controllers: [FeaturesController, TenantFeaturesController, SegmentsController, FeatureEventsController, OfrepController],
   providers: [
     FeaturesRepository,
     TenantFeaturesRepository,
+    TenantSegmentsRepository,
     FeaturesService,
+    SegmentsService,
     FeaturesTenantLifecycle,
     FeatureEventsService,
     OfrepService,
     StreamTickets,
     FeatureOverridesService,
   ],
-  exports: [FeaturesService, FeatureEventsService],
+  exports: [FeaturesService, SegmentsService, FeatureEventsService],
 })
 export class FeaturesModule {}

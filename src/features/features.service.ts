@@ -2,49 +2,69 @@ import { Injectable } from '@nestjs/common';
 import { Caches } from '../infra/cache/caches.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { FEATURE_KEY_PATTERN, type Feature, type FeatureActor, type FeatureChange, type TenantFeatureState } from './feature.js';
+import {
+  FEATURE_KEY_PATTERN,
+  type Feature,
+  type FeatureActor,
+  type FeatureChange,
+  type Segment,
+  type TenantFeatureState,
+} from './feature.js';
 import { FeaturesError } from './features.errors.js';
 import { FeaturesRepository } from './features.repository.js';
-import { valueMatchesType, type FeatureType, type FlagValue, type Rollout, type TargetingRule } from './flag-evaluation.js';
+import { checkEdit, draftFeature, type CreateFeatureCommand, type UpdateFeatureCommand } from './catalogue-input.js';
+import { checkMetadata, checkTargeting, type SettingInput } from './flag-input.js';
+
+export { MAX_DESCRIPTION_LENGTH, type CreateFeatureCommand, type UpdateFeatureCommand } from './catalogue-input.js';
 import { TenantFeaturesRepository, type FeatureWrite, type TenantFeatureOverride } from './tenant-features.repository.js';
 import { TenantFlags } from './tenant-flags.js';
+import { TenantSegmentsRepository } from './tenant-segments.repository.js';
 
-/** Change topics of this module: the catalogue (key: the feature key) and a tenant's settings (key: the tenant id). */
+/** Change topics of this module: the catalogue (key: the feature key) and a tenant's settings and segments (key: the tenant id). */
 export const CATALOGUE_CHANGED = 'feature';
 export const TENANT_FLAGS_CHANGED = 'tenant-feature';
 
-function effectiveState(feature: Feature, override: TenantFeatureOverride | null | undefined): TenantFeatureState {
+export function effectiveState(feature: Feature, override: TenantFeatureOverride | null | undefined): TenantFeatureState {
   const enabled = override ? override.enabled : feature.defaultEnabled;
-  const onValue = override?.value ?? null;
-  const served = feature.type === 'boolean' ? enabled : enabled ? (onValue ?? feature.defaultValue) : feature.defaultValue;
+  const tenantVariants = override?.variants ?? {};
+  const variants = { ...feature.variants, ...tenantVariants };
+  const onVariant = override?.variant != null && override.variant in variants ? override.variant : feature.defaultVariant;
+  const variant = enabled ? onVariant : feature.offVariant;
+  const tenantMetadata = override?.metadata ?? {};
   return {
     key: feature.key,
     description: feature.description,
     type: feature.type,
     enabled,
-    value: served,
+    variant,
+    value: variants[variant]!,
+    onVariant,
+    offVariant: feature.offVariant,
+    defaultVariant: feature.defaultVariant,
+    variants,
+    tenantVariants,
     defaultValue: feature.defaultValue,
-    onValue,
     rules: override?.rules ?? [],
     rollout: override?.rollout ?? null,
+    metadata: { ...feature.metadata, ...tenantMetadata },
+    tenantMetadata,
     source: override && override.origin === 'override' ? 'tenant' : 'default',
     updatedAt: override?.updatedAt ?? null,
   };
 }
 
-export interface CreateFeatureCommand {
-  key: string;
-  description?: string;
-  type?: FeatureType;
-  defaultEnabled?: boolean;
-  /** Required for non-boolean flags; must be of the flag's type. */
-  defaultValue?: unknown;
-}
-
 export interface SetFeatureCommand {
   enabled: boolean;
-  /** Value, rules and rollout; absent: kept as they are. */
-  targeting?: { value?: unknown; rules?: TargetingRule[]; rollout?: Rollout | null };
+  /** Variant, variants, rules and rollout, as written (checked and translated here); absent: kept as they are. */
+  targeting?: SettingInput;
+  /** The tenant's metadata for the flag; absent: kept. */
+  metadata?: unknown;
+}
+
+/** A tenant's flag settings and segments, loaded and cached together: a segment change re-derives the tenant's flags. */
+export interface TenantFlagData {
+  overrides: TenantFeatureOverride[];
+  segments: Segment[];
 }
 
 export interface ChangePage {
@@ -66,42 +86,29 @@ function expectedState(key: string, ifMatch: string | undefined): FeatureWrite['
   return { updatedAt: millis === 0 ? null : new Date(millis) };
 }
 
-/** A typed flag's value and each rule's value must be of the flag's type. */
-function checkTargeting(feature: Feature, targeting: FeatureWrite['targeting']): void {
-  if (!targeting) return;
-  const invalid = (detail: string): FeaturesError => new FeaturesError('FEATURE_INVALID', detail);
-  if (targeting.value !== null) {
-    if (feature.type === 'boolean') throw invalid('A boolean flag’s value is its enabled state; send no value.');
-    if (!valueMatchesType(feature.type, targeting.value)) throw invalid(`value must be of type ${feature.type}.`);
-  }
-  for (const rule of targeting.rules) {
-    if (rule.value !== undefined && !valueMatchesType(feature.type, rule.value))
-      throw invalid(`A rule’s value must be of type ${feature.type}.`);
-  }
-}
-
 const CATALOGUE = 'catalogue';
-export const MAX_DESCRIPTION_LENGTH = 500;
 const CACHE_TTL_MS = 10_000;
 const TENANTS_CACHED = 10_000;
 const DEFAULT_CHANGES_PAGE = 50;
 
 /**
  * Flags are read far more often than written: the catalogue and each
- * tenant's settings are served from memory, dropped on change on every
- * instance, and a tenant's flags are derived once per change of either.
+ * tenant's settings and segments are served from memory, dropped on change
+ * on every instance, and a tenant's flags are derived once per change of
+ * either.
  */
 @Injectable()
 export class FeaturesService {
   private readonly catalogueCache;
   private readonly settingsCache;
-  // Derived from the two cached arrays, which are replaced (never changed) on
+  // Derived from the two cached values, which are replaced (never changed) on
   // invalidation: the flags of a pair hold as long as the pair does.
-  private readonly derived = new WeakMap<TenantFeatureOverride[], { features: Feature[]; flags: TenantFlags }>();
+  private readonly derived = new WeakMap<TenantFlagData, { features: Feature[]; flags: TenantFlags }>();
 
   constructor(
     private readonly catalogue: FeaturesRepository,
     private readonly tenantFeatures: TenantFeaturesRepository,
+    private readonly tenantSegments: TenantSegmentsRepository,
     private readonly changes: ChangeBus,
     caches: Caches,
   ) {
@@ -111,7 +118,7 @@ export class FeaturesService {
       ttlMs: CACHE_TTL_MS,
       invalidatedBy: { [CATALOGUE_CHANGED]: 'all' },
     });
-    this.settingsCache = caches.create<string, TenantFeatureOverride[]>({
+    this.settingsCache = caches.create<string, TenantFlagData>({
       name: 'tenant-feature-settings',
       capacity: TENANTS_CACHED,
       ttlMs: CACHE_TTL_MS,
@@ -120,26 +127,23 @@ export class FeaturesService {
   }
 
   async createFeature(input: CreateFeatureCommand): Promise<Feature> {
-    if (!FEATURE_KEY_PATTERN.test(input.key)) {
-      throw new FeaturesError('FEATURE_INVALID', 'key must be 1 to 64 lowercase letters, digits, dots, underscores or hyphens.');
-    }
-    if ((input.description ?? '').length > MAX_DESCRIPTION_LENGTH)
-      throw new FeaturesError('FEATURE_INVALID', `description must be at most ${MAX_DESCRIPTION_LENGTH} characters.`);
-    const type = input.type ?? 'boolean';
-    if (type !== 'boolean' && !valueMatchesType(type, input.defaultValue)) {
-      throw new FeaturesError('FEATURE_INVALID', `A ${type} flag needs a defaultValue of type ${type}.`);
-    }
-    if (type === 'boolean' && input.defaultValue !== undefined && typeof input.defaultValue !== 'boolean') {
-      throw new FeaturesError('FEATURE_INVALID', 'A boolean flag’s defaultValue is true or false.');
-    }
-    const defaultEnabled =
-      type === 'boolean' ? ((input.defaultValue as boolean | undefined) ?? input.defaultEnabled ?? false) : (input.defaultEnabled ?? false);
-    const defaultValue = type === 'boolean' ? false : (input.defaultValue as FlagValue);
-    const feature = { key: input.key, description: input.description ?? '', type, defaultEnabled, defaultValue };
+    const feature = draftFeature(input);
     const created = await this.catalogue.create(feature);
     if (!created) throw new FeaturesError('FEATURE_KEY_TAKEN', `A feature with key "${feature.key}" already exists.`);
     await this.changes.publish({ topic: CATALOGUE_CHANGED, key: created.key });
     return created;
+  }
+
+  async getFeature(key: string): Promise<Feature> {
+    return this.requireFeature(key);
+  }
+
+  async updateFeature(key: string, input: UpdateFeatureCommand): Promise<Feature> {
+    const edit = checkEdit(await this.requireFeature(key), input);
+    const updated = await this.catalogue.update(key, edit);
+    if (!updated) throw new FeaturesError('FEATURE_NOT_FOUND', `No feature has key "${key}".`);
+    await this.changes.publish({ topic: CATALOGUE_CHANGED, key });
+    return updated;
   }
 
   listFeatures(): Promise<Feature[]> {
@@ -148,27 +152,33 @@ export class FeaturesService {
 
   /**
    * The tenant's flags: the same instance until the catalogue or the
-   * tenant's settings change. Synchronous while both are in memory (most
-   * reads), so a flag read pays for no promise here.
+   * tenant's settings or segments change. Synchronous while both are in
+   * memory (most reads), so a flag read pays for no promise here.
    */
   flagsOf(tenant: Tenant): TenantFlags | Promise<TenantFlags> {
     const features = this.catalogueCache.get(CATALOGUE);
-    const overrides = this.settingsCache.get(tenant.id);
-    if (features && overrides) return this.derive(tenant, features, overrides);
-    return Promise.all([this.listFeatures(), this.settingsCache.getOrLoad(tenant.id, () => this.tenantFeatures.list(tenant))]).then(
-      ([loadedFeatures, loadedOverrides]) => this.derive(tenant, loadedFeatures, loadedOverrides),
+    const data = this.settingsCache.get(tenant.id);
+    if (features && data) return this.derive(tenant, features, data);
+    return Promise.all([this.listFeatures(), this.settingsCache.getOrLoad(tenant.id, () => this.loadTenantData(tenant))]).then(
+      ([loadedFeatures, loadedData]) => this.derive(tenant, loadedFeatures, loadedData),
     );
   }
 
-  private derive(tenant: Tenant, features: Feature[], overrides: TenantFeatureOverride[]): TenantFlags {
-    const known = this.derived.get(overrides);
+  private async loadTenantData(tenant: Tenant): Promise<TenantFlagData> {
+    const [overrides, segments] = await Promise.all([this.tenantFeatures.list(tenant), this.tenantSegments.list(tenant)]);
+    return { overrides, segments };
+  }
+
+  private derive(tenant: Tenant, features: Feature[], data: TenantFlagData): TenantFlags {
+    const known = this.derived.get(data);
     if (known?.features === features) return known.flags;
-    const byKey = new Map(overrides.map((override) => [override.featureKey, override]));
+    const byKey = new Map(data.overrides.map((override) => [override.featureKey, override]));
     const flags = new TenantFlags(
       tenant,
       features.map((feature) => effectiveState(feature, byKey.get(feature.key))),
+      data.segments,
     );
-    this.derived.set(overrides, { features, flags });
+    this.derived.set(data, { features, flags });
     return flags;
   }
 
@@ -178,11 +188,22 @@ export class FeaturesService {
   }
 
   /** Sets flags of one tenant in one transaction, each change logged with its actor. */
-  async setTenantFeatures(tenant: Tenant, writes: FeatureWrite[], actor: FeatureActor): Promise<TenantFeatureState[]> {
-    if (new Set(writes.map((write) => write.key)).size !== writes.length)
+  async setTenantFeatures(
+    tenant: Tenant,
+    commands: (SetFeatureCommand & { key: string; expected?: FeatureWrite['expected'] })[],
+    actor: FeatureActor,
+  ): Promise<TenantFeatureState[]> {
+    if (new Set(commands.map((command) => command.key)).size !== commands.length)
       throw new FeaturesError('FEATURE_QUERY_INVALID', 'Each feature may appear once in a bulk set.');
-    const features = await Promise.all(writes.map((write) => this.requireFeature(write.key)));
-    writes.forEach((write, index) => checkTargeting(features[index]!, write.targeting));
+    const features = await Promise.all(commands.map((command) => this.requireFeature(command.key)));
+    const needsSegments = commands.some((command) => command.targeting?.rules !== undefined && command.targeting.rules !== null);
+    const segments = new Set(needsSegments ? (await this.tenantSegments.list(tenant)).map((segment) => segment.key) : []);
+    const writes = commands.map((command, index): FeatureWrite => {
+      const write: FeatureWrite = { key: command.key, enabled: command.enabled, expected: command.expected };
+      if (command.targeting) write.targeting = checkTargeting(features[index]!, command.targeting, segments);
+      if (command.metadata !== undefined) write.metadata = checkMetadata(command.metadata);
+      return write;
+    });
     const results = await this.tenantFeatures.setMany(tenant, writes, actor);
     await this.changes.publish({ topic: TENANT_FLAGS_CHANGED, key: tenant.id });
     return results.map((result, index) => effectiveState(features[index]!, result.override));
@@ -195,15 +216,8 @@ export class FeaturesService {
     actor: FeatureActor,
     ifMatch?: string,
   ): Promise<TenantFeatureState> {
-    const { enabled, targeting } = typeof command === 'boolean' ? { enabled: command, targeting: undefined } : command;
-    const write: FeatureWrite = { key, enabled, expected: expectedState(key, ifMatch) };
-    if (targeting)
-      write.targeting = {
-        value: (targeting.value ?? null) as FlagValue | null,
-        rules: targeting.rules ?? [],
-        rollout: targeting.rollout ?? null,
-      };
-    const [state] = await this.setTenantFeatures(tenant, [write], actor);
+    const written = typeof command === 'boolean' ? { enabled: command } : command;
+    const [state] = await this.setTenantFeatures(tenant, [{ ...written, key, expected: expectedState(key, ifMatch) }], actor);
     return state!;
   }
 
@@ -215,11 +229,6 @@ export class FeaturesService {
     const rows = await this.tenantFeatures.changesBefore(tenant, page.cursor, limit + 1, page.key);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
-  }
-
-  /** The catalogue entry; FEATURE_NOT_FOUND when there is none. */
-  getFeature(key: string): Promise<Feature> {
-    return this.requireFeature(key);
   }
 
   private async requireFeature(key: string): Promise<Feature> {

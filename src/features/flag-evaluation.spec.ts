@@ -1,97 +1,219 @@
-import { resolveFlag, rolloutBucket, valueMatchesType, type FlagDefinition, type FlagSetting } from './flag-evaluation.js';
+import { compileCondition, readCondition, type Condition, type ConditionReader } from './conditions.js';
+import { compileFlag, compileRollout, type FlagDefinition, type FlagSetting, type Outcome } from './flag-evaluation.js';
+import { compareSemver, parseSemver } from './semver.js';
 
-const tenantId = '3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60';
-const banner: FlagDefinition = { key: 'banner', type: 'string', defaultValue: 'classic' };
-const checkout: FlagDefinition = { key: 'checkout', type: 'boolean', defaultValue: false };
-const on = (extra: Partial<FlagSetting> = {}): FlagSetting => ({ enabled: true, value: null, rules: [], rollout: null, ...extra });
+const definition: FlagDefinition = { key: 'banner', variants: { a: 'A', b: 'B', c: 'C', off: 'none' }, offVariant: 'off' };
+const setting = (overrides: Partial<FlagSetting>): FlagSetting => ({ enabled: true, variant: 'a', rules: [], rollout: null, ...overrides });
+const evaluate = (flag: FlagSetting, context: Record<string, unknown>, segments = new Map()): Outcome =>
+  compileFlag(definition, flag, segments, (outcome) => outcome).evaluate(context);
 
-describe(resolveFlag.name, () => {
-  it('serves a boolean flag as its on/off state', () => {
-    expect(resolveFlag(checkout, on(), {}, tenantId)).toEqual({ value: true, reason: 'STATIC', variant: 'on' });
-    expect(resolveFlag(checkout, on({ enabled: false }), {}, tenantId)).toEqual({ value: false, reason: 'STATIC', variant: 'off' });
+/** Reads a condition where segment "staff" exists; in a segment's own condition (`inSegment`), none may be named. */
+function read(input: unknown, inSegment = false): ConditionReader & { condition?: Condition } {
+  const reader: ConditionReader = { issues: [], nodes: 0, segments: inSegment ? undefined : new Set(['staff']) };
+  return { ...reader, condition: readCondition(reader, input, '/when'), issues: reader.issues };
+}
+
+const matches = (when: unknown, context: Record<string, unknown>): boolean => {
+  const { condition, issues } = read(when);
+  expect(issues).toEqual([]);
+  return compileCondition(condition!, new Map())(context);
+};
+
+describe(compileFlag.name, () => {
+  it('serves the off variant with DISABLED whenever the flag is off, targeting or not', () => {
+    expect(evaluate(setting({ enabled: false }), {})).toEqual({ value: 'none', variant: 'off', reason: 'DISABLED' });
+    const targeted = setting({ enabled: false, rules: [{ when: { attribute: 'plan', op: 'eq', value: 'pro' }, variant: 'b' }] });
+    expect(evaluate(targeted, { plan: 'pro' })).toEqual({ value: 'none', variant: 'off', reason: 'DISABLED' });
   });
 
-  it('serves a typed flag’s tenant value when on and the catalogue default when off', () => {
-    expect(resolveFlag(banner, on({ value: 'spring' }), {}, tenantId)).toMatchObject({ value: 'spring', reason: 'STATIC' });
-    expect(resolveFlag(banner, on(), {}, tenantId)).toMatchObject({ value: 'classic' });
-    expect(resolveFlag(banner, on({ enabled: false, value: 'spring', rollout: { percentage: 50 } }), {}, tenantId)).toMatchObject({
-      value: 'classic',
-      reason: 'DISABLED',
-    });
+  it('serves the chosen variant with STATIC when there is nothing to evaluate', () => {
+    expect(evaluate(setting({ variant: 'b' }), { plan: 'pro' })).toEqual({ value: 'B', variant: 'b', reason: 'STATIC' });
   });
 
-  it('applies the first targeting rule that matches the context', () => {
-    const setting = on({
-      value: 'spring',
+  it('serves the first matching rule’s variant with TARGETING_MATCH, else the served variant with DEFAULT', () => {
+    const flag = setting({
       rules: [
-        { attribute: 'email', operator: 'ends_with', values: ['@acme.test'], value: 'staff' },
-        { attribute: 'plan', operator: 'in', values: ['pro', 'enterprise'] },
+        { when: { attribute: 'plan', op: 'eq', value: 'pro' }, variant: 'b' },
+        { when: { attribute: 'age', op: 'gt', value: 10 }, variant: 'c' },
       ],
     });
-    expect(resolveFlag(banner, setting, { email: 'ann@acme.test', plan: 'pro' }, tenantId)).toEqual({
-      value: 'staff',
-      reason: 'TARGETING_MATCH',
-      variant: 'rule-1',
+    expect(evaluate(flag, { plan: 'pro', age: 20 })).toMatchObject({ variant: 'b', reason: 'TARGETING_MATCH' });
+    expect(evaluate(flag, { plan: 'free', age: 20 })).toMatchObject({ variant: 'c', reason: 'TARGETING_MATCH' });
+    expect(evaluate(flag, { plan: 'free', age: 5 })).toEqual({ value: 'A', variant: 'a', reason: 'DEFAULT' });
+  });
+
+  it('splits users who match no rule with SPLIT, and needs a targeting key for it', () => {
+    const flag = setting({ rollout: [{ variant: 'b', weight: 1 }] });
+    expect(evaluate(flag, { targetingKey: 'u-1' })).toEqual({ value: 'B', variant: 'b', reason: 'SPLIT' });
+    expect(evaluate(flag, {})).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
+  });
+
+  it('resolves segments by their compiled predicate', () => {
+    const segments = new Map([['staff', compileCondition({ attribute: 'email', op: 'ends_with', value: '@acme.test' }, new Map())]]);
+    const flag = setting({
+      rules: [{ when: { all: [{ segment: 'staff' }, { attribute: 'beta', op: 'eq', value: true }] }, variant: 'c' }],
     });
-    expect(resolveFlag(banner, setting, { email: 'bob@else.test', plan: 'pro' }, tenantId)).toEqual({
-      value: 'spring',
-      reason: 'TARGETING_MATCH',
-      variant: 'rule-2',
-    });
-    expect(resolveFlag(banner, setting, { email: 'bob@else.test', plan: 'free' }, tenantId)).toMatchObject({
-      value: 'spring',
-      reason: 'STATIC',
-    });
-    expect(resolveFlag(banner, setting, { email: { nested: true } }, tenantId)).toMatchObject({ reason: 'STATIC' });
+    expect(evaluate(flag, { email: 'x@acme.test', beta: true }, segments)).toMatchObject({ variant: 'c' });
+    expect(evaluate(flag, { email: 'x@acme.test', beta: 'true' }, segments)).toMatchObject({ variant: 'a', reason: 'DEFAULT' });
+    expect(evaluate(flag, { email: 'x@other.test', beta: true }, segments)).toMatchObject({ variant: 'a' });
   });
 
-  it('rolls a flag out to about the given share of users, the same users every time', () => {
-    const setting = on({ rollout: { percentage: 30 } });
-    const answers = Array.from({ length: 4000 }, (_, index) => resolveFlag(checkout, setting, { targetingKey: `user-${index}` }, tenantId));
-    const share = answers.filter((answer) => 'value' in answer && answer.value === true).length / answers.length;
-    expect(share).toBeGreaterThan(0.27);
-    expect(share).toBeLessThan(0.33);
-    expect(resolveFlag(checkout, setting, { targetingKey: 'user-7' }, tenantId)).toEqual(answers[7]);
-    expect(answers.every((answer) => 'reason' in answer && answer.reason === 'SPLIT')).toBe(true);
-  });
-
-  it('keeps the users already in when the percentage grows', () => {
-    const users = Array.from({ length: 1000 }, (_, index) => `user-${index}`);
-    const at = (percentage: number) =>
-      new Set(
-        users.filter((user) => {
-          const answer = resolveFlag(checkout, on({ rollout: { percentage } }), { targetingKey: user }, tenantId);
-          return 'value' in answer && answer.value === true;
-        }),
-      );
-    const ten = at(10);
-    const forty = at(40);
-    expect([...ten].every((user) => forty.has(user))).toBe(true);
-  });
-
-  it('asks for a targeting key when a rollout needs one', () => {
-    expect(resolveFlag(checkout, on({ rollout: { percentage: 50 } }), {}, tenantId)).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
-  });
-
-  it('buckets differently per tenant and per flag', () => {
-    const other = '00000000-0000-4000-8000-000000000000';
-    const users = Array.from({ length: 50 }, (_, index) => `user-${index}`);
-    expect(users.map((user) => rolloutBucket('a', tenantId, user))).not.toEqual(users.map((user) => rolloutBucket('a', other, user)));
-    expect(users.map((user) => rolloutBucket('a', tenantId, user))).not.toEqual(users.map((user) => rolloutBucket('b', tenantId, user)));
+  it('hands out the same answer object every time (built once per change)', () => {
+    const flag = compileFlag(
+      definition,
+      setting({ rules: [{ when: { attribute: 'p', op: 'exists' }, variant: 'b' }] }),
+      new Map(),
+      (o) => o,
+    );
+    expect(flag.evaluate({ p: 1 })).toBe(flag.evaluate({ p: 2 }));
   });
 });
 
-describe(valueMatchesType.name, () => {
+describe('conditions', () => {
   it.each([
-    ['boolean', true, true],
-    ['boolean', 'true', false],
-    ['string', 'x', true],
-    ['number', 2.5, true],
-    ['number', Number.NaN, false],
-    ['object', { a: 1 }, true],
-    ['object', [1], false],
-    ['object', null, false],
-  ] as const)('%s accepts %j: %s', (type, value, expected) => {
-    expect(valueMatchesType(type, value)).toBe(expected);
+    [{ attribute: 'email', op: 'eq', value: 'a@b.c' }, { email: 'a@b.c' }, true],
+    [{ attribute: 'email', op: 'ne', value: 'a@b.c' }, {}, true],
+    [{ attribute: 'plan', op: 'in', value: ['pro', 'team'] }, { plan: 'team' }, true],
+    [{ attribute: 'plan', op: 'not_in', value: ['pro', 'team'] }, { plan: 'free' }, true],
+    [{ attribute: 'seats', op: 'in', value: [5, 10] }, { seats: 10 }, true],
+    [{ attribute: 'email', op: 'starts_with', value: 'ada' }, { email: 'ada@x' }, true],
+    [{ attribute: 'email', op: 'ends_with', value: ['@x', '@y'] }, { email: 'ada@y' }, true],
+    [{ attribute: 'email', op: 'contains', value: 'da@' }, { email: 'ada@x' }, true],
+    [{ attribute: 'age', op: 'gt', value: 10 }, { age: 65 }, true],
+    [{ attribute: 'age', op: 'gte', value: 10 }, { age: 10 }, true],
+    [{ attribute: 'age', op: 'lt', value: 10 }, { age: '5' }, false],
+    [{ attribute: 'age', op: 'lte', value: 10 }, { age: 10 }, true],
+    [{ attribute: 'age', op: 'eq', value: 10 }, { age: 10 }, true],
+    [{ attribute: 'age', op: 'ne', value: 10 }, { age: 11 }, true],
+    [{ attribute: 'version', op: 'semver_gte', value: '2.1.0' }, { version: '2.10.0' }, true],
+    [{ attribute: 'version', op: 'semver_lt', value: '2.1.0' }, { version: '2.1.0-rc.1' }, true],
+    [{ attribute: 'version', op: 'semver_eq', value: '2.1.0' }, { version: 'v2.1.0+build.5' }, true],
+    [{ attribute: 'version', op: 'semver_gt', value: '2.1.0' }, { version: 'not a version' }, false],
+    [{ attribute: 'version', op: 'semver_lte', value: '1.0.0' }, { version: '1.0.0' }, true],
+    [{ attribute: 'beta', op: 'exists' }, { beta: false }, true],
+    [{ attribute: 'beta', op: 'not_exists' }, { beta: null }, true],
+    [{ not: { attribute: 'customer', op: 'eq', value: true } }, { customer: false }, true],
+    [
+      {
+        any: [
+          { attribute: 'a', op: 'exists' },
+          { attribute: 'b', op: 'exists' },
+        ],
+      },
+      { b: 1 },
+      true,
+    ],
+    [
+      {
+        all: [
+          { attribute: 'a', op: 'exists' },
+          { attribute: 'b', op: 'exists' },
+        ],
+      },
+      { b: 1 },
+      false,
+    ],
+  ])('%j on %j → %s', (when, context, expected) => {
+    expect(matches(when, context)).toBe(expected);
+  });
+
+  it('reports each wrong field with a JSON pointer', () => {
+    const { issues } = read({
+      all: [{ attribute: 'age', op: 'gt', value: 'ten' }, { attribute: 'x', op: 'like', value: 1 }, { segment: 'nobody' }],
+    });
+    expect(issues).toEqual([
+      { pointer: '/when/all/0/value', detail: 'must be a number' },
+      { pointer: '/when/all/1/op', detail: expect.stringContaining('must be one of eq, ne') },
+      { pointer: '/when/all/2/segment', detail: 'no segment has key "nobody" in this tenant' },
+    ]);
+  });
+
+  it('bounds nesting depth and total size', () => {
+    let deep: unknown = { attribute: 'a', op: 'exists' };
+    for (let level = 0; level < 6; level += 1) deep = { not: deep };
+    expect(read(deep).issues).toEqual([{ pointer: '/when/not/not/not/not/not', detail: 'conditions nest at most 5 levels deep' }]);
+    const wide = { any: Array.from({ length: 250 }, () => ({ attribute: 'a', op: 'exists' })) };
+    expect(read(wide).issues).toEqual([{ pointer: '/when/any/199', detail: 'too many conditions: at most 200 in all' }]);
+  });
+
+  it('refuses a segment inside a segment, and shapes that are not conditions', () => {
+    expect(read({ segment: 'staff' }, true).issues).toEqual([{ pointer: '/when/segment', detail: 'a segment cannot refer to a segment' }]);
+    expect(read([]).issues).toEqual([{ pointer: '/when', detail: 'must be a condition object' }]);
+    expect(read({ all: [] }).issues).toEqual([{ pointer: '/when/all', detail: 'must be a non-empty array of conditions' }]);
+    expect(read({ all: [{ attribute: 'a', op: 'exists' }], any: [] }).issues).toHaveLength(1);
+    expect(read({ attribute: 'a', op: 'exists', value: 1 }).issues).toEqual([
+      { pointer: '/when/value', detail: 'must be absent for a presence test' },
+    ]);
+  });
+});
+
+describe(compareSemver.name, () => {
+  const order = [
+    '1.0.0-alpha',
+    '1.0.0-alpha.1',
+    '1.0.0-alpha.beta',
+    '1.0.0-beta',
+    '1.0.0-beta.2',
+    '1.0.0-beta.11',
+    '1.0.0-rc.1',
+    '1.0.0',
+    '1.2.0',
+    '1.10.0',
+    '2.0.0',
+  ];
+  it('orders versions as semver.org §11 does', () => {
+    for (let index = 1; index < order.length; index += 1) {
+      expect(compareSemver(parseSemver(order[index - 1]!)!, parseSemver(order[index]!)!)).toBe(-1);
+      expect(compareSemver(parseSemver(order[index]!)!, parseSemver(order[index - 1]!)!)).toBe(1);
+    }
+    expect(compareSemver(parseSemver('1.0.0+a')!, parseSemver('1.0.0+b')!)).toBe(0);
+  });
+  it('refuses what is not a version', () => {
+    expect(['1.0', '01.0.0', '1.0.0-', 'x'].map(parseSemver)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe(compileRollout.name, () => {
+  const users = Array.from({ length: 20_000 }, (_, index) => `user-${index}`);
+  const assign = (weights: Record<string, number>): string[] => {
+    const names = Object.keys(weights);
+    const pick = compileRollout(
+      'checkout',
+      names.map((variant) => ({ variant, weight: weights[variant]! })),
+    );
+    return users.map((user) => names[pick(user)]!);
+  };
+
+  it('splits users in proportion to the weights (within 1.5 points)', () => {
+    const assigned = assign({ a: 50, b: 30, c: 20 });
+    const share = (name: string): number => assigned.filter((variant) => variant === name).length / users.length;
+    expect(Math.abs(share('a') - 0.5)).toBeLessThan(0.015);
+    expect(Math.abs(share('b') - 0.3)).toBeLessThan(0.015);
+    expect(Math.abs(share('c') - 0.2)).toBeLessThan(0.015);
+  });
+
+  it('gives a user the same variant every time', () => {
+    expect(assign({ a: 1, b: 1, c: 1 })).toEqual(assign({ a: 1, b: 1, c: 1 }));
+  });
+
+  it('moves only users who go to a variant whose weight grew, about as many as the change', () => {
+    const before = assign({ a: 50, b: 30, c: 20 });
+    const after = assign({ a: 50, b: 30, c: 30 });
+    const moved = users.filter((_, index) => before[index] !== after[index]);
+    expect(moved.every((user) => after[users.indexOf(user)] === 'c')).toBe(true);
+    // c's share goes from 20% to 30/110 ≈ 27.3%: about 7.3% of users move, all of them to c.
+    expect(Math.abs(moved.length / users.length - (30 / 110 - 0.2))).toBeLessThan(0.015);
+  });
+
+  it('moves only users away from a variant whose weight shrank', () => {
+    const before = assign({ a: 50, b: 30, c: 20 });
+    const after = assign({ a: 50, b: 10, c: 20 });
+    users.forEach((_, index) => {
+      if (before[index] !== after[index]) expect(before[index]).toBe('b');
+    });
+  });
+
+  it('gives nothing to a variant of weight 0', () => {
+    expect(assign({ a: 0, b: 1 }).every((variant) => variant === 'b')).toBe(true);
   });
 });

@@ -97,12 +97,10 @@ export class TenantFeaturesController {
     @ValidBody() body: SetTenantFeatureDto,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<TaggedBody> {
-    // Value, rules and rollout travel together: send any of them and the three are replaced; none, and they stay.
-    const targeted = body.value !== undefined || body.rules !== undefined || body.rollout !== undefined;
-    const command = {
-      enabled: body.enabled,
-      ...(targeted ? { targeting: { value: body.value, rules: body.rules, rollout: body.rollout } } : {}),
-    };
+    // Variant, variants, rules and rollout (or value) travel together: send any and they are replaced; none, and they stay.
+    const { enabled, metadata, ...targeting } = body;
+    const targeted = Object.values(targeting).some((field) => field !== undefined);
+    const command = { enabled, ...(targeted ? { targeting } : {}), ...(metadata !== undefined ? { metadata } : {}) };
     return versioned(await this.features.setTenantFeature(tenant, key, command, actorOf(principal), ifMatch));
   }
 

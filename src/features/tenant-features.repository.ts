@@ -3,23 +3,29 @@ import type { Tenant } from '../tenants/tenant.js';
 import { TenantDataService, type TenantDatabase } from '../tenants/tenant-data.service.js';
 import { Prisma } from '../generated/tenant/client.js';
 import type { FeatureActor, FeatureChange, FeatureSnapshot } from './feature.js';
-import type { FlagValue, Rollout, TargetingRule } from './flag-evaluation.js';
+import type { FlagMetadata, Rollout, TargetingRule, Variants } from './flag-evaluation.js';
+import { segmentsNamed } from './conditions.js';
 import { FeaturesError } from './features.errors.js';
+import { holdSegmentLock, missingSegments } from './tenant-segments.repository.js';
 
 export interface TenantFeatureOverride {
   featureKey: string;
   enabled: boolean;
   /** 'seed': the catalogue default written when the tenant was created; 'override': set by an admin. */
   origin: string;
-  value: FlagValue | null;
+  /** Null: the catalogue's default variant. */
+  variant: string | null;
+  variants: Variants;
   rules: TargetingRule[];
   rollout: Rollout | null;
+  metadata: FlagMetadata;
   updatedAt: Date;
 }
 
 /** The targeting part of a setting; a write that carries it replaces it whole. */
 export interface FeatureTargeting {
-  value: FlagValue | null;
+  variant: string | null;
+  variants: Variants;
   rules: TargetingRule[];
   rollout: Rollout | null;
 }
@@ -27,8 +33,10 @@ export interface FeatureTargeting {
 export interface FeatureWrite {
   key: string;
   enabled: boolean;
-  /** Replaces value, rules and rollout; absent: they stay as they are. */
+  /** Replaces variant, variants, rules and rollout; absent: they stay as they are. */
   targeting?: FeatureTargeting;
+  /** Replaces the tenant's metadata; absent: it stays. */
+  metadata?: FlagMetadata;
   /** If-Match: the state the writer saw (updatedAt null: no state of its own yet). */
   expected?: { updatedAt: Date | null };
 }
@@ -42,12 +50,23 @@ function preconditionFailed(key: string): FeaturesError {
   return new FeaturesError('FEATURE_PRECONDITION_FAILED', `Feature "${key}" changed since the version named in If-Match; read it again.`);
 }
 
-const FIELDS = { featureKey: true, enabled: true, origin: true, value: true, rules: true, rollout: true, updatedAt: true } as const;
+const FIELDS = {
+  featureKey: true,
+  enabled: true,
+  origin: true,
+  variant: true,
+  variants: true,
+  rules: true,
+  rollout: true,
+  metadata: true,
+  updatedAt: true,
+} as const;
 const MAX_ATTEMPTS = 5;
 
 type ChangeRow = {
   id: bigint;
   featureKey: string;
+  kind: string;
   actorClientId: string;
   actorUserId: string | null;
   actorEmail: string | null;
@@ -59,29 +78,45 @@ type ChangeRow = {
 function toChange(row: ChangeRow): FeatureChange {
   return {
     id: row.id.toString(),
+    kind: row.kind === 'segment' ? 'segment' : 'feature',
     key: row.featureKey,
     actor: { clientId: row.actorClientId, userId: row.actorUserId, ...(row.actorEmail ? { email: row.actorEmail } : {}) },
     before: (row.before ?? null) as FeatureChange['before'],
-    after: row.after as FeatureChange['after'],
+    after: (row.after ?? null) as FeatureChange['after'],
     changedAt: row.changedAt,
   };
 }
 
-type OverrideRow = Omit<TenantFeatureOverride, 'value' | 'rules' | 'rollout'> & { value: unknown; rules: unknown; rollout: unknown };
+type OverrideRow = Omit<TenantFeatureOverride, 'variants' | 'rules' | 'rollout' | 'metadata'> & {
+  variants: unknown;
+  rules: unknown;
+  rollout: unknown;
+  metadata: unknown;
+};
 
 function toOverride(row: OverrideRow): TenantFeatureOverride {
   return {
     ...row,
-    value: (row.value ?? null) as FlagValue | null,
+    variants: (row.variants ?? {}) as Variants,
     rules: (row.rules ?? []) as TargetingRule[],
     rollout: (row.rollout ?? null) as Rollout | null,
+    metadata: (row.metadata ?? {}) as FlagMetadata,
   };
 }
 
+/** What the audit trail records of a setting: on/off and origin, and each targeting field that is set. */
 function snapshot(override: TenantFeatureOverride | null): FeatureSnapshot | null {
   if (!override) return null;
-  const { enabled, origin, value, rules, rollout } = override;
-  return value === null && rules.length === 0 && rollout === null ? { enabled, origin } : { enabled, origin, value, rules, rollout };
+  const { enabled, origin, variant, variants, rules, rollout, metadata } = override;
+  return {
+    enabled,
+    origin,
+    ...(variant !== null ? { variant } : {}),
+    ...(Object.keys(variants).length > 0 ? { variants } : {}),
+    ...(rules.length > 0 ? { rules } : {}),
+    ...(rollout !== null ? { rollout } : {}),
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
 }
 
 const json = (value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull =>
@@ -107,6 +142,14 @@ export class TenantFeaturesRepository {
    */
   setMany(tenant: Tenant, items: FeatureWrite[], actor: FeatureActor): Promise<SetResult[]> {
     return this.data.write(tenant, async (db) => {
+      const named = new Set<string>();
+      for (const item of items) for (const rule of item.targeting?.rules ?? []) segmentsNamed(rule.when, named);
+      if (named.size > 0) {
+        await holdSegmentLock(db, tenant);
+        const missing = await missingSegments(db, tenant, [...named]);
+        if (missing.length > 0)
+          throw new FeaturesError('FEATURE_INVALID', `No segment has key ${missing.map((key) => `"${key}"`).join(', ')} in this tenant.`);
+      }
       const results: SetResult[] = [];
       for (const item of items) results.push(await this.setOne(db, tenant, item, actor));
       return results;
@@ -186,13 +229,17 @@ export class TenantFeaturesRepository {
     before: TenantFeatureOverride | null,
   ): Promise<TenantFeatureOverride | undefined> {
     const featureKey = item.key;
-    const targeting = item.targeting
-      ? {
-          value: json(item.targeting.value),
-          rules: item.targeting.rules as unknown as Prisma.InputJsonValue,
-          rollout: json(item.targeting.rollout),
-        }
-      : {};
+    const targeting = {
+      ...(item.targeting
+        ? {
+            variant: item.targeting.variant,
+            variants: item.targeting.variants as Prisma.InputJsonValue,
+            rules: item.targeting.rules as unknown as Prisma.InputJsonValue,
+            rollout: json(item.targeting.rollout),
+          }
+        : {}),
+      ...(item.metadata ? { metadata: item.metadata as Prisma.InputJsonValue } : {}),
+    };
     if (!before) {
       const created = await db.tenantFeature.createMany({
         data: [{ tenantId: tenant.id, featureKey, enabled: item.enabled, origin: 'override', ...targeting }],

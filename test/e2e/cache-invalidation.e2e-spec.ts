@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { ClientsService } from '../../src/oidc/clients.service.js';
 import { api, clientWithToken, type TestClient } from '../support/api.js';
@@ -66,5 +67,43 @@ describe('in-memory caches follow changes made elsewhere', () => {
     expect(code).toBe(0);
     const waited = await within(12_000, async () => (await api(first, doomed.token).get('/api/v1/tenants/acme/features')).status === 401);
     expect(waited).toBeLessThanOrEqual(12_000);
+  });
+
+  it('follows a segment changed elsewhere in flag answers: at once via NOTIFY on a server, within the TTL on the embedded database', async () => {
+    const tenant = await clientWithToken(first, first.app.get(ClientsService), { tenantSlug: 'acme', scopes: ['features:read'] });
+    const staff = { attribute: 'email', op: 'ends_with', value: '@acme.test' };
+    await api(first, admin.token).put('/api/v1/tenants/acme/segments/staff', { when: staff }).expect(201);
+    await api(first, admin.token)
+      .put('/api/v1/tenants/acme/features/beta', { enabled: true, rules: [{ when: { segment: 'staff' }, variant: 'off' }] })
+      .expect(200);
+    const variantFor = async (testApp: TestApp): Promise<string> =>
+      (
+        await request(testApp.url)
+          .post('/ofrep/v1/evaluate/flags/beta')
+          .set('Authorization', `Bearer ${tenant.token}`)
+          .send({ context: { email: 'ann@acme.test' } })
+          .expect(200)
+      ).body.variant as string;
+    const elsewhere = { when: { attribute: 'email', op: 'ends_with', value: '@elsewhere.test' } };
+    if (database.kind === 'server') {
+      const second = await startTestApp({ PUBLIC_URL: first.baseUrl }, database);
+      try {
+        expect(await variantFor(second)).toBe('off'); // warms the second instance's flags
+        await api(first, admin.token).put('/api/v1/tenants/acme/segments/staff', elsewhere).expect(200);
+        expect(await within(2_000, async () => (await variantFor(second)) === 'on')).toBeLessThan(2_000);
+      } finally {
+        await second.close();
+      }
+      return;
+    }
+    expect(await variantFor(first)).toBe('off');
+    const env = { ...database.env, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' };
+    const code = await runCli(['segments:set', 'acme', 'staff', '--when', JSON.stringify(elsewhere.when)], {
+      stdout: () => undefined,
+      stderr: () => undefined,
+      env,
+    });
+    expect(code).toBe(0);
+    expect(await within(12_000, async () => (await variantFor(first)) === 'on')).toBeLessThanOrEqual(12_000);
   });
 });

@@ -1,4 +1,6 @@
-import { userInfo } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'openid-client';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -227,6 +229,10 @@ describe('operator CLI', () => {
         description: 'The new banner',
         type: 'boolean',
         defaultEnabled: false,
+        variants: { on: true, off: false },
+        defaultVariant: 'on',
+        offVariant: 'off',
+        metadata: {},
         defaultValue: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
@@ -251,7 +257,7 @@ describe('operator CLI', () => {
       expect(listed).toEqual((await api(testApp, adminToken).get('/api/v1/features').expect(200)).body);
       const text = await cli('features:list');
       expect(text.stdout.trim().split('\n')).toHaveLength(4);
-      expect(text.stdout).toContain('theme\tstring\tdefault on, off serves "blue"\t');
+      expect(text.stdout).toContain('theme\tstring\tdefault on, on default, off default\tdefault="blue"\t');
     });
 
     it("sets a tenant's flags through the audit trail, with the CLI as actor, visible to the API", async () => {
@@ -260,9 +266,14 @@ describe('operator CLI', () => {
         description: 'The new banner',
         type: 'boolean',
         enabled: true,
+        variant: 'on',
         value: true,
+        onVariant: 'on',
+        offVariant: 'off',
+        variants: { on: true, off: false },
         rules: [],
         rollout: null,
+        metadata: {},
         source: 'tenant',
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
@@ -283,10 +294,10 @@ describe('operator CLI', () => {
       expect(tenantFlags).toEqual((await api(testApp, adminToken).get('/api/v1/tenants/umbrella/features').expect(200)).body);
       expect(tenantFlags.tenant).toBe('umbrella');
       expect((await cli('features:list', '--tenant', 'umbrella')).stdout.trim().split('\n')).toEqual([
-        'banner\ton\tset for the tenant',
-        'layout\ton, serves {"columns":3}\tset for the tenant',
-        'limit\ton, serves 25\tset for the tenant',
-        'theme\toff, serves "blue"\tset for the tenant',
+        'banner\ton, serves on=true\tset for the tenant',
+        'layout\ton, serves on={"columns":3}\tset for the tenant',
+        'limit\ton, serves on=25\tset for the tenant',
+        'theme\toff, serves default="blue"\tset for the tenant',
       ]);
 
       const changes = json(await cli('features:changes', 'umbrella', '--json'));
@@ -297,7 +308,7 @@ describe('operator CLI', () => {
       for (const change of items) expect(change.actor).toEqual(cliActor);
       // The tenant predates these flags, so it had no state of its own before.
       expect(items[3]).toMatchObject({ before: null, after: { enabled: true, origin: 'override' } });
-      expect(items[2]!.after).toMatchObject({ enabled: true, value: 25 });
+      expect(items[2]!.after).toMatchObject({ enabled: true, variant: 'on', variants: { on: 25 } });
 
       const firstPage = json(await cli('features:changes', 'umbrella', '--limit', '3', '--json'));
       expect((firstPage.items as unknown[]).length).toBe(3);
@@ -317,16 +328,133 @@ describe('operator CLI', () => {
 
     it("changes only a typed flag's on-value with --value: its rules and rollout stay", async () => {
       const targeting = { rules: [{ attribute: 'plan', operator: 'equals', values: ['pro'], value: 'gold' }], rollout: { percentage: 40 } };
-      await api(testApp, adminToken)
+      const set = await api(testApp, adminToken)
         .put('/api/v1/tenants/umbrella/features/theme', { enabled: true, value: 'green', ...targeting })
         .expect(200);
+      const { rules, rollout } = set.body as { rules: unknown[]; rollout: unknown[] };
+      expect(rules).toEqual([{ name: 'rule-1', when: { attribute: 'plan', op: 'eq', value: 'pro' }, variant: 'rule-1' }]);
       const changed = json(await cli('features:set', 'umbrella', 'theme', '--on', '--value', 'red', '--json'));
-      expect(changed).toMatchObject({ enabled: true, value: 'red', ...targeting });
+      expect(changed).toMatchObject({
+        enabled: true,
+        value: 'red',
+        variants: { default: 'blue', on: 'red', 'rule-1': 'gold' },
+        rules,
+        rollout,
+      });
       const [latest, byApi] = json(await cli('features:changes', 'umbrella', '--limit', '2', '--json')).items as {
         actor: { clientId: string };
       }[];
       expect(latest!.actor).toEqual(cliActor);
       expect(byApi!.actor.clientId).not.toBe('cli');
+    });
+
+    it('creates a flag with named variants and metadata, targets it with a segment, rules and a rollout, through the audit trail', async () => {
+      const created = json(
+        await cli(
+          'features:create',
+          'greeting',
+          '--type',
+          'string',
+          '--variant',
+          'hi=hello',
+          '--variant',
+          'bye=goodbye',
+          '--variant',
+          'yo=yo!',
+          '--default-variant',
+          'hi',
+          '--off-variant',
+          'bye',
+          '--metadata',
+          'owner=growth',
+          '--metadata',
+          'ticket=42',
+          '--metadata',
+          'experiment=true',
+          '--json',
+        ),
+      );
+      expect(created).toMatchObject({
+        variants: { hi: 'hello', bye: 'goodbye', yo: 'yo!' },
+        defaultVariant: 'hi',
+        offVariant: 'bye',
+        metadata: { owner: 'growth', ticket: 42, experiment: true },
+      });
+      const segment = json(
+        await cli(
+          'segments:set',
+          'umbrella',
+          'staff',
+          '--when',
+          '{"attribute":"email","op":"ends_with","value":"@umbrella.test"}',
+          '--json',
+        ),
+      );
+      expect(segment).toMatchObject({
+        key: 'staff',
+        created: true,
+        when: { attribute: 'email', op: 'ends_with', value: '@umbrella.test' },
+      });
+      expect(json(await cli('segments:list', 'umbrella', '--json'))).toEqual(
+        (await api(testApp, adminToken).get('/api/v1/tenants/umbrella/segments').expect(200)).body,
+      );
+      const rules = [{ name: 'staff', when: { all: [{ segment: 'staff' }, { attribute: 'age', op: 'gte', value: 18 }] }, variant: 'yo' }];
+      const rulesFile = join(mkdtempSync(join(tmpdir(), 'tenantry-rules-')), 'rules.json');
+      writeFileSync(rulesFile, JSON.stringify(rules));
+      const set = json(
+        await cli(
+          'features:set',
+          'umbrella',
+          'greeting',
+          '--on',
+          '--variant',
+          'hi',
+          '--rules-file',
+          rulesFile,
+          '--rollout',
+          'hi=70,yo=30',
+          '--json',
+        ),
+      );
+      expect(set).toMatchObject({
+        enabled: true,
+        variant: 'hi',
+        rules,
+        rollout: [
+          { variant: 'hi', weight: 70 },
+          { variant: 'yo', weight: 30 },
+        ],
+      });
+      const inline = json(await cli('features:set', 'umbrella', 'greeting', '--on', '--rules', '[]', '--json'));
+      expect(inline).toMatchObject({
+        rules: [],
+        rollout: [
+          { variant: 'hi', weight: 70 },
+          { variant: 'yo', weight: 30 },
+        ],
+      });
+      const [latest, previous, segmentChange] = json(await cli('features:changes', 'umbrella', '--limit', '3', '--json')).items as {
+        kind: string;
+        key: string;
+        after: Record<string, unknown>;
+      }[];
+      expect(latest).toMatchObject({ kind: 'feature', key: 'greeting', after: { variant: 'hi', rollout: expect.any(Array) } });
+      expect(latest!.after).not.toHaveProperty('rules');
+      expect(previous).toMatchObject({ kind: 'feature', key: 'greeting', after: { rules } });
+      expect(segmentChange).toMatchObject({ kind: 'segment', key: 'staff', after: { when: { attribute: 'email' } } });
+      expect(failure(await cli('features:set', 'umbrella', 'greeting', '--on', '--variant', 'nope', '--json'), 1)).toMatchObject({
+        code: 'FEATURE_INVALID',
+        error: "/variant: must name one of the flag's variants",
+      });
+      expect(
+        failure(await cli('segments:set', 'umbrella', 'bad', '--when', '{"attribute":"age","op":"gt","value":"x"}', '--json'), 1),
+      ).toMatchObject({
+        code: 'FEATURE_INVALID',
+        error: '/when/value: must be a number',
+      });
+      expect(failure(await cli('features:set', 'umbrella', 'greeting', '--on', '--rollout', 'hi', '--json'), 2).error).toMatch(
+        /--rollout takes/,
+      );
     });
 
     it('refuses what the API refuses, with the same error codes, and changes nothing', async () => {
@@ -344,7 +472,7 @@ describe('operator CLI', () => {
       expect(failure(await cli('features:list', '--tenant', 'nowhere', '--json'), 1)).toMatchObject({ code: 'TENANT_NOT_FOUND' });
       expect(failure(await cli('features:set', 'umbrella', 'limit', '--on', '--value', 'lots', '--json'), 1)).toMatchObject({
         code: 'FEATURE_INVALID',
-        error: 'value must be of type number.',
+        error: '/value: value must be of type number.',
       });
       expect(failure(await cli('features:set', 'umbrella', 'layout', '--on', '--value', '[1, 2]', '--json'), 1)).toMatchObject({
         code: 'FEATURE_INVALID',
@@ -386,6 +514,7 @@ describe('operator CLI', () => {
       });
       expect((json(await cli('features:list', '--json')).items as { key: string }[]).map((feature) => feature.key)).toEqual([
         'banner',
+        'greeting',
         'layout',
         'limit',
         'theme',

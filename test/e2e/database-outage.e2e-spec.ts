@@ -129,12 +129,16 @@ describe('a PostgreSQL restart under concurrent load', () => {
   const expectCountersIntact = async (acknowledged: number[]): Promise<void> => {
     for (let writer = 0; writer < WRITERS; writer += 1) {
       const key = `counter-${writer}`;
-      const [state] = await sql(`SELECT value FROM tenant_acme.tenant_features WHERE feature_key = $1`, [key]);
+      // A number flag's value written as before 0.6.0 is stored as the tenant's variant "on".
+      const [state] = await sql(`SELECT variants -> 'on' AS value FROM tenant_acme.tenant_features WHERE feature_key = $1`, [key]);
       const log = await sql(`SELECT after FROM tenant_acme.feature_changes WHERE feature_key = $1 ORDER BY id`, [key]);
-      const logged = new Set(log.map((row) => (row.after as { value: number }).value));
+      const logged = new Set(log.map((row) => (row.after as { variants: { on: number } }).variants.on));
       const missing = Array.from({ length: acknowledged[writer]! }, (_, index) => index + 1).filter((value) => !logged.has(value));
       expect({ key, missing }).toEqual({ key, missing: [] });
-      expect({ key, state: state?.value }).toEqual({ key, state: (log.at(-1)?.after as { value: number } | undefined)?.value });
+      expect({ key, state: state?.value }).toEqual({
+        key,
+        state: (log.at(-1)?.after as { variants: { on: number } } | undefined)?.variants.on,
+      });
       // The last value sent is acknowledged, or got a 503 whose commit may or may not have happened.
       expect([acknowledged[writer], acknowledged[writer]! + 1]).toContain(state?.value);
     }

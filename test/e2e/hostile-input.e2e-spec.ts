@@ -51,7 +51,16 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
     redirectUris: [],
     postLogoutRedirectUris: [],
   },
-  setTenantFeature: { enabled: true, value: null, rules: [], rollout: null },
+  updateFeature: {
+    description: 'Fuzzed',
+    defaultEnabled: false,
+    variants: { on: true, off: false },
+    defaultVariant: 'on',
+    offVariant: 'off',
+    metadata: { owner: 'fuzz' },
+  },
+  setTenantFeature: { enabled: true, variant: 'on', variants: null, value: null, rules: [], rollout: null, metadata: { owner: 'fuzz' } },
+  putSegment: { description: 'Fuzzed', when: { attribute: 'plan', op: 'eq', value: 'pro' } },
   bulkSetTenantFeatures: { features: [{ key: 'beta', enabled: true }] },
   evaluateFlag: { context: { targetingKey: 'user-1' } },
   evaluateFlagsBulk: { context: { targetingKey: 'user-1' } },
@@ -294,7 +303,17 @@ describe('hostile input', () => {
         rollout: { percentage: 12.5 },
       };
       const response = await api(testApp, admin).put('/api/v1/tenants/acme/features/banner', body).expect(200);
-      expect(response.body).toMatchObject({ value: 'spring', rules: body.rules, rollout: { percentage: 12.5 } });
+      // 0.6.0: the shapes of before are translated into variants, conditions and weighted shares.
+      expect(response.body).toMatchObject({
+        value: 'spring',
+        variant: 'on',
+        variants: { default: 'none', on: 'spring', 'rule-1': 'gold' },
+        rules: [{ name: 'rule-1', when: { attribute: 'plan', op: 'in', value: ['pro', '2', 'true'] }, variant: 'rule-1' }],
+        rollout: [
+          { variant: 'on', weight: 12.5 },
+          { variant: 'default', weight: 87.5 },
+        ],
+      });
     });
   });
 

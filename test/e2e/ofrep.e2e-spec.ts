@@ -49,9 +49,9 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       expect(response.body).toEqual({
         key: 'new-checkout',
         value: false,
-        reason: 'STATIC',
+        // 0.6.0: a flag that is off says DISABLED, and carries metadata only when the flag has some.
+        reason: 'DISABLED',
         variant: 'off',
-        metadata: { type: 'boolean', source: 'default', description: 'The new checkout' },
       });
     });
 
@@ -109,9 +109,7 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: true }).expect(200);
       const changed = await ofrep(acmeToken).all().set('If-None-Match', tag).expect(200);
       expect(changed.headers.etag).not.toBe(tag);
-      expect(changed.body.flags).toContainEqual(
-        expect.objectContaining({ key: 'new-checkout', value: true, metadata: expect.objectContaining({ source: 'tenant' }) }),
-      );
+      expect(changed.body.flags).toContainEqual({ key: 'new-checkout', value: true, reason: 'STATIC', variant: 'on' });
       await api(testApp, admin).put('/api/v1/tenants/acme/features/new-checkout', { enabled: false }).expect(200);
     });
 
@@ -200,12 +198,19 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       const customer = await ofrep(acmeToken)
         .one('banner', { context: { targetingKey: 'bob', email: 'bob@else.test' } })
         .expect(200);
-      expect(customer.body).toMatchObject({ value: 'spring', reason: 'STATIC' });
+      // 0.6.0: rules that match no one serve the flag's variant by default, which OFREP can only call UNKNOWN.
+      expect(customer.body).toEqual({ key: 'banner', value: 'spring', reason: 'UNKNOWN', variant: 'on' });
       const limits = await ofrep(acmeToken).one('limits').expect(200);
-      expect(limits.body).toMatchObject({ value: { seats: 5 }, reason: 'STATIC', metadata: { type: 'object' } });
+      expect(limits.body).toEqual({ key: 'limits', value: { seats: 5 }, reason: 'DISABLED', variant: 'default' });
       const rest = await api(testApp, acmeToken).get('/api/v1/me/features').expect(200);
       expect(rest.body.items).toContainEqual(
-        expect.objectContaining({ key: 'banner', type: 'string', value: 'spring', rules: [expect.objectContaining({ value: 'staff' })] }),
+        expect.objectContaining({
+          key: 'banner',
+          type: 'string',
+          value: 'spring',
+          variants: { default: 'classic', on: 'spring', 'rule-1': 'staff' },
+          rules: [{ name: 'rule-1', when: { attribute: 'email', op: 'ends_with', value: ['@acme.test'] }, variant: 'rule-1' }],
+        }),
       );
     });
 
@@ -249,7 +254,11 @@ describe('OpenFeature Remote Evaluation Protocol (OFREP)', () => {
       expect(trail.body.items).toContainEqual(
         expect.objectContaining({
           key: 'banner',
-          after: expect.objectContaining({ value: 'spring', rules: [expect.objectContaining({ operator: 'ends_with' })] }),
+          after: expect.objectContaining({
+            variant: 'on',
+            variants: { on: 'spring', 'rule-1': 'staff' },
+            rules: [expect.objectContaining({ when: { attribute: 'email', op: 'ends_with', value: ['@acme.test'] } })],
+          }),
         }),
       );
     });

@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { FeatureChangeListResponse, FeatureResponse, TenantFeatureResponse } from '../../features/dto/feature.response.js';
 import {
@@ -7,13 +8,14 @@ import {
   type FeatureActor,
   type FeatureChange,
   type FeatureSnapshot,
+  type SegmentSnapshot,
   type TenantFeatureState,
 } from '../../features/feature.js';
-import { featureStateTag, FeaturesService } from '../../features/features.service.js';
-import { FEATURE_TYPES, type FeatureType, type FlagValue } from '../../features/flag-evaluation.js';
+import { featureStateTag, FeaturesService, type SetFeatureCommand } from '../../features/features.service.js';
+import { FEATURE_TYPES, type FeatureType, type FlagMetadata, type FlagValue } from '../../features/flag-evaluation.js';
 import type { Tenant } from '../../tenants/tenant.js';
 import { TenantAccessService } from '../../tenants/tenant-access.service.js';
-import { optionalString, requirePositional, UsageError, type CliCommand, type CommandInput } from '../cli-command.js';
+import { optionalString, requirePositional, stringList, UsageError, type CliCommand, type CommandInput } from '../cli-command.js';
 
 /** The audit trail's client for changes made from the CLI; registered clients have UUIDs, so it names no real client. */
 export const CLI_ACTOR_CLIENT_ID = 'cli';
@@ -29,7 +31,7 @@ export function cliActor(): FeatureActor {
 }
 
 /** The tenant under the API's one usability rule: unknown is TENANT_NOT_FOUND, suspended TENANT_SUSPENDED. */
-async function usableTenant(app: INestApplicationContext, slug: string): Promise<Tenant> {
+export async function usableTenant(app: INestApplicationContext, slug: string): Promise<Tenant> {
   return app.get(TenantAccessService).resolve({ tenantId: null }, slug);
 }
 
@@ -52,25 +54,28 @@ const show = (value: FlagValue | null | undefined): string => JSON.stringify(val
 const onOff = (enabled: boolean): string => (enabled ? 'on' : 'off');
 
 function describeFeature(feature: Feature): string {
-  const value = feature.type === 'boolean' ? '' : `, off serves ${show(feature.defaultValue)}`;
-  return `${feature.key}\t${feature.type}\tdefault ${onOff(feature.defaultEnabled)}${value}\t${feature.description}`;
+  const variants = Object.entries(feature.variants)
+    .map(([name, value]) => `${name}=${show(value)}`)
+    .join(' ');
+  return `${feature.key}\t${feature.type}\tdefault ${onOff(feature.defaultEnabled)}, on ${feature.defaultVariant}, off ${feature.offVariant}\t${variants}\t${feature.description}`;
 }
 
 function describeState(state: TenantFeatureState): string {
   const targeting = [
     state.rules.length ? `${state.rules.length} rule(s)` : '',
-    state.rollout ? `rollout ${state.rollout.percentage}%` : '',
+    state.rollout ? `rollout ${state.rollout.map((share) => `${share.variant}=${share.weight}`).join(',')}` : '',
   ].filter(Boolean);
-  const served = state.type === 'boolean' ? '' : `, serves ${show(state.value)}`;
   const source = state.source === 'tenant' ? 'set for the tenant' : 'catalogue default';
-  return `${state.key}\t${onOff(state.enabled)}${served}\t${[source, ...targeting].join(', ')}`;
+  return `${state.key}\t${onOff(state.enabled)}, serves ${state.variant}=${show(state.value)}\t${[source, ...targeting].join(', ')}`;
 }
 
-/** A seed is the catalogue default written when the tenant was created; null: the tenant had no state of its own. */
-function describeSnapshot(snapshot: FeatureSnapshot | null): string {
+/** A seed is the catalogue default written when the tenant was created; null: the tenant had no state of its own (or a segment was deleted). */
+function describeSnapshot(snapshot: FeatureSnapshot | SegmentSnapshot | null): string {
   if (!snapshot) return 'unset';
-  const value = snapshot.value === undefined || snapshot.value === null ? '' : ` ${show(snapshot.value)}`;
-  return `${onOff(snapshot.enabled)}${value}${snapshot.origin === 'seed' ? ' (default)' : ''}`;
+  if ('when' in snapshot) return `segment ${JSON.stringify(snapshot.when)}`;
+  const variant = snapshot.variant ? ` ${snapshot.variant}` : '';
+  const targeting = snapshot.rules?.length || snapshot.rollout ? ' (targeted)' : '';
+  return `${onOff(snapshot.enabled)}${variant}${targeting}${snapshot.origin === 'seed' ? ' (default)' : ''}`;
 }
 
 function describeChange(change: FeatureChange): string {
@@ -117,13 +122,44 @@ export const listFeaturesCommand: CliCommand = {
   },
 };
 
+/** `name=value` pairs of a repeatable option. */
+function pairs(input: CommandInput, option: string): [string, string][] {
+  return stringList(input, option).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new UsageError(`--${option} takes name=value`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  });
+}
+
+/** Metadata values typed on the command line: numbers and true/false as such, anything else as text. */
+function metadataOption(input: CommandInput): FlagMetadata | undefined {
+  const entries = pairs(input, 'metadata');
+  if (entries.length === 0) return undefined;
+  const typed = (text: string): string | number | boolean =>
+    text === 'true' ? true : text === 'false' ? false : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  return Object.fromEntries(entries.map(([key, text]) => [key, typed(text)]));
+}
+
+export function jsonOption(text: string, option: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`--${option} must be JSON`);
+  }
+}
+
 export const createFeatureCommand: CliCommand = {
   name: 'features:create',
-  usage: 'features:create <key> [--description D] [--type boolean|string|number|object] [--default-value V] [--default-on]',
-  summary: 'add a flag to the catalogue (string, number and object flags need --default-value)',
+  usage:
+    'features:create <key> [--description D] [--type boolean|string|number|object] [--variant name=value]... [--default-variant V] [--off-variant V] [--metadata k=v]... [--default-value V] [--default-on]',
+  summary: 'add a flag to the catalogue: named variants (or, as before 0.6.0, --default-value for a typed flag)',
   options: {
     description: { type: 'string' },
     type: { type: 'string' },
+    variant: { type: 'string', multiple: true },
+    'default-variant': { type: 'string' },
+    'off-variant': { type: 'string' },
+    metadata: { type: 'string', multiple: true },
     'default-value': { type: 'string' },
     'default-on': { type: 'boolean' },
   },
@@ -136,39 +172,95 @@ export const createFeatureCommand: CliCommand = {
     if (description !== undefined && description.length > 500) throw new UsageError('--description must be at most 500 characters');
     const type = typeOption(input);
     const defaultValue = optionalString(input, 'default-value');
+    const variants = pairs(input, 'variant');
     const feature = await app.get(FeaturesService).createFeature({
       key,
       description,
       type,
       defaultEnabled: input.options['default-on'] === true,
       defaultValue: defaultValue === undefined ? undefined : flagValue(type ?? 'boolean', defaultValue),
+      ...(variants.length > 0
+        ? { variants: Object.fromEntries(variants.map(([name, text]) => [name, flagValue(type ?? 'boolean', text)])) }
+        : {}),
+      defaultVariant: optionalString(input, 'default-variant'),
+      offVariant: optionalString(input, 'off-variant'),
+      metadata: metadataOption(input),
     });
     return { json: { ...FeatureResponse.from(feature) }, text: `created feature ${describeFeature(feature)}` };
   },
 };
 
+/** --rollout a=50,b=50 → [{variant: a, weight: 50}, ...]. */
+function rolloutOption(text: string): unknown {
+  return text.split(',').map((share) => {
+    const [variant, weight] = share.split('=');
+    if (!variant || weight === undefined || !/^\d+(\.\d+)?$/.test(weight))
+      throw new UsageError('--rollout takes variant=weight,variant=weight');
+    return { variant, weight: Number(weight) };
+  });
+}
+
+function rulesOption(input: CommandInput): unknown {
+  const inline = optionalString(input, 'rules');
+  const file = optionalString(input, 'rules-file');
+  if (inline !== undefined && file !== undefined) throw new UsageError('give --rules or --rules-file, not both');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read --rules-file ${file}`);
+    }
+    return jsonOption(text, 'rules-file');
+  }
+  return inline === undefined ? undefined : jsonOption(inline, 'rules');
+}
+
 export const setFeatureCommand: CliCommand = {
   name: 'features:set',
-  usage: 'features:set <tenant> <key> --on|--off [--value V]',
-  summary: "turn a tenant's flag on or off; --value sets a typed flag's on-value (its rules and rollout stay)",
-  options: { on: { type: 'boolean' }, off: { type: 'boolean' }, value: { type: 'string' } },
+  usage:
+    'features:set <tenant> <key> --on|--off [--variant V] [--value V] [--rules JSON | --rules-file F] [--rollout a=50,b=50] [--metadata k=v]...',
+  summary: "turn a tenant's flag on or off; --variant, --value, --rules, --rollout change only what they name (the rest stays)",
+  options: {
+    on: { type: 'boolean' },
+    off: { type: 'boolean' },
+    variant: { type: 'string' },
+    value: { type: 'string' },
+    rules: { type: 'string' },
+    'rules-file': { type: 'string' },
+    rollout: { type: 'string' },
+    metadata: { type: 'string', multiple: true },
+  },
   async run(app, input) {
     const slug = requirePositional(input, 0, 'tenant');
     const key = requirePositional(input, 1, 'key');
     if ((input.options.on === true) === (input.options.off === true)) throw new UsageError('give exactly one of --on or --off');
     const enabled = input.options.on === true;
     const text = optionalString(input, 'value');
+    const variant = optionalString(input, 'variant');
+    const rules = rulesOption(input);
+    const rolloutText = optionalString(input, 'rollout');
+    const metadata = metadataOption(input);
     const features = app.get(FeaturesService);
     const tenant = await usableTenant(app, slug);
     let state: TenantFeatureState;
-    if (text === undefined) {
-      state = await features.setTenantFeature(tenant, key, enabled, cliActor());
+    if (text === undefined && variant === undefined && rules === undefined && rolloutText === undefined) {
+      state = await features.setTenantFeature(tenant, key, metadata ? { enabled, metadata } : enabled, cliActor());
     } else {
-      // The service replaces value, rules and rollout together: carry the current rules and rollout over,
+      // The service replaces variant, rules and rollout together: carry over what was not named,
       // conditional on the version read, so a change made in between is refused (FEATURE_PRECONDITION_FAILED), not lost.
       const current = await features.getTenantFeature(tenant, key);
-      const targeting = { value: flagValue(current.type, text), rules: current.rules, rollout: current.rollout };
-      state = await features.setTenantFeature(tenant, key, { enabled, targeting }, cliActor(), featureStateTag(current));
+      const command: SetFeatureCommand = {
+        enabled,
+        targeting: {
+          variants: current.tenantVariants,
+          ...(text !== undefined ? { value: flagValue(current.type, text) } : { variant: variant ?? current.onVariant }),
+          rules: rules ?? current.rules,
+          rollout: rolloutText !== undefined ? rolloutOption(rolloutText) : current.rollout,
+        },
+        ...(metadata ? { metadata } : {}),
+      };
+      state = await features.setTenantFeature(tenant, key, command, cliActor(), featureStateTag(current));
     }
     return { json: { ...TenantFeatureResponse.from(state) }, text: `tenant ${tenant.slug}: ${describeState(state)}` };
   },

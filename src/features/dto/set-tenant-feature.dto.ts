@@ -1,73 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  Allow,
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-  ValidateBy,
-  ValidateIf,
-  ValidateNested,
-  type ValidationOptions,
-} from 'class-validator';
-import { RULE_OPERATORS, type FlagValue, type RuleOperator } from '../flag-evaluation.js';
+import { Allow, ArrayMaxSize, IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CONDITION_OPERATORS } from '../conditions.js';
+import type { FlagMetadata, FlagValue, Variants } from '../flag-evaluation.js';
 
-const MAX_RULE_VALUE_LENGTH = 500;
-
-/** A value a rule compares as text: a string (of bounded length), a finite number or a boolean. */
-function IsRuleValue(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isRuleValue',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'boolean' ||
-          (typeof value === 'number' && Number.isFinite(value)) ||
-          (typeof value === 'string' && value.length <= MAX_RULE_VALUE_LENGTH),
-        defaultMessage: () => `each of values must be a string (at most ${MAX_RULE_VALUE_LENGTH} characters), a number or a boolean`,
-      },
-    },
-    options,
-  );
-}
+const CONDITION_DESCRIPTION =
+  'A condition: {all: [C, ...]}, {any: [C, ...]}, {not: C}, {segment: "key"} or {attribute, op, value}; ' +
+  `op one of ${CONDITION_OPERATORS.join(', ')}. Nested at most 5 levels, 200 conditions in all.`;
 
 export class TargetingRuleDto {
-  @ApiProperty({ example: 'email', description: 'A property of the evaluation context' })
-  @IsString()
-  @Length(1, 100)
-  attribute!: string;
+  @ApiPropertyOptional({ example: 'staff', description: 'A label for people reading the rule' })
+  name?: string;
 
-  @ApiProperty({ enum: RULE_OPERATORS })
-  @IsIn(RULE_OPERATORS)
-  operator!: RuleOperator;
+  @ApiProperty({
+    description: CONDITION_DESCRIPTION,
+    example: {
+      all: [
+        { attribute: 'email', op: 'ends_with', value: '@acme.test' },
+        { attribute: 'age', op: 'gte', value: 18 },
+      ],
+    },
+  })
+  when!: object;
 
-  @ApiProperty({ example: ['@acme.test'], description: 'Compared as text' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @IsRuleValue({ each: true })
-  values!: (string | number | boolean)[];
-
-  @ApiPropertyOptional({ description: 'Served to matching users; default: the flag’s on-value' })
-  @Allow()
-  value?: FlagValue;
+  @ApiProperty({ example: 'on', description: "Served to users the condition matches: one of the flag's variants" })
+  variant!: string;
 }
 
-export class RolloutDto {
-  @ApiProperty({ minimum: 0, maximum: 100, example: 25, description: 'Share of users (by targetingKey) who get the on-value' })
-  @IsNumber({ maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(100)
-  percentage!: number;
+export class RolloutShareDto {
+  @ApiProperty({ example: 'treatment' }) variant!: string;
+  @ApiProperty({ example: 50, minimum: 0, description: 'Relative weight; users are split by targetingKey in proportion' }) weight!: number;
 }
 
 export class SetTenantFeatureDto {
@@ -75,24 +36,52 @@ export class SetTenantFeatureDto {
   @IsBoolean()
   enabled!: boolean;
 
-  @ApiPropertyOptional({ description: 'A typed flag’s value when on (of the flag’s type); null: the catalogue default' })
+  @ApiPropertyOptional({
+    example: 'greeting',
+    nullable: true,
+    description: 'Variant served when on; null: the catalogue’s default variant',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  variant?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { spring: 'Spring sale' },
+    description: 'The tenant’s own variants (name → value of the flag’s type), beside the catalogue’s',
+  })
+  @IsOptional()
+  @IsObject()
+  variants?: Variants;
+
+  @ApiPropertyOptional({ description: 'Before 0.6.0: a typed flag’s value when on; kept, translated to a variant' })
   @Allow()
   value?: FlagValue | null;
 
-  @ApiPropertyOptional({ type: [TargetingRuleDto], description: 'First match wins' })
+  @ApiPropertyOptional({ type: [TargetingRuleDto], description: 'First match wins; at most 50' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => TargetingRuleDto)
-  rules?: TargetingRuleDto[];
+  rules?: unknown[];
 
-  @ApiPropertyOptional({ type: RolloutDto, nullable: true })
-  @ValidateIf((_object, value) => value !== null && value !== undefined)
-  // ValidateNested alone accepts an array (it validates each element: none in `[]`).
+  @ApiPropertyOptional({
+    type: [RolloutShareDto],
+    nullable: true,
+    description:
+      'Splits users who match no rule across variants by weight, stable per targetingKey ({percentage} of before 0.6.0 is translated)',
+  })
+  @Allow()
+  rollout?: unknown;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    example: { owner: 'growth' },
+    description: 'Merged over the catalogue’s metadata in OFREP answers',
+  })
+  @IsOptional()
   @IsObject()
-  @ValidateNested()
-  @Type(() => RolloutDto)
-  rollout?: RolloutDto | null;
+  metadata?: FlagMetadata;
 }

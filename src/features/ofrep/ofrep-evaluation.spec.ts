@@ -1,4 +1,5 @@
-import { evaluateState, OfrepError, readContext } from './ofrep-evaluation.js';
+import type { TenantFeatureState } from '../feature.js';
+import { ofrepAnswer, OfrepError, readContext } from './ofrep-evaluation.js';
 
 describe('OFREP evaluation', () => {
   it('reads the context of a request body', () => {
@@ -7,7 +8,7 @@ describe('OFREP evaluation', () => {
   });
 
   it.each([null, [], 'x', {}, { context: [] }, { context: 'x' }, { context: { targetingKey: 1 } }])(
-    'refuses %j as INVALID_CONTEXT',
+    'refuses %j as INVALID_CONTEXT, naming the flag',
     (body) => {
       expect(() => readContext(body, 'flag')).toThrow(OfrepError);
       try {
@@ -19,34 +20,32 @@ describe('OFREP evaluation', () => {
     },
   );
 
-  const state = {
-    key: 'k',
-    description: '',
-    type: 'boolean' as const,
-    enabled: true,
-    value: true,
-    defaultValue: false,
-    onValue: null,
-    rules: [],
-    rollout: null,
-    source: 'tenant' as const,
-    updatedAt: null,
-  };
+  const state = { key: 'k', metadata: {} } as unknown as TenantFeatureState;
 
-  it('reports a tenant’s plain flag as a static value', () => {
-    expect(evaluateState(state, {}, 'tenant')).toEqual({
+  it('answers metadata only when the flag has some', () => {
+    expect(ofrepAnswer(state, { value: true, variant: 'on', reason: 'STATIC' }).evaluation).toEqual({
       key: 'k',
       value: true,
       reason: 'STATIC',
       variant: 'on',
-      metadata: { type: 'boolean', source: 'tenant' },
+    });
+    const withMetadata = { ...state, metadata: { owner: 'growth', version: 2 } };
+    expect(ofrepAnswer(withMetadata, { value: true, variant: 'on', reason: 'STATIC' }).evaluation).toMatchObject({
+      metadata: { owner: 'growth', version: 2 },
     });
   });
 
-  it('reports a rollout without a targeting key as an evaluation failure of that flag', () => {
-    expect(evaluateState({ ...state, rollout: { percentage: 50 } }, {}, 'tenant')).toMatchObject({
+  it('says UNKNOWN for OpenFeature’s DEFAULT, which OFREP’s reasons do not include', () => {
+    const answer = ofrepAnswer(state, { value: 'x', variant: 'a', reason: 'DEFAULT' });
+    expect(answer.evaluation).toMatchObject({ reason: 'UNKNOWN', variant: 'a' });
+    expect(JSON.parse(answer.json)).toEqual(answer.evaluation);
+  });
+
+  it('renders a missing targeting key as an evaluation failure of that flag', () => {
+    expect(ofrepAnswer(state, { errorCode: 'TARGETING_KEY_MISSING', errorDetails: 'needs a key' }).evaluation).toEqual({
       key: 'k',
       errorCode: 'TARGETING_KEY_MISSING',
+      errorDetails: 'needs a key',
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { TenantFeatureState } from '../feature.js';
-import { resolveFlag } from '../flag-evaluation.js';
+import type { Outcome, Reason } from '../flag-evaluation.js';
 
 /** Reasons OFREP allows on a successful evaluation. */
 export type OfrepReason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'UNKNOWN';
@@ -10,8 +10,8 @@ export interface OfrepEvaluation {
   value: boolean | string | number | Record<string, unknown>;
   reason: OfrepReason;
   variant: string;
-  /** Flag metadata: string, number or boolean values only. */
-  metadata: Record<string, string | number | boolean>;
+  /** Flag metadata (string, number or boolean values), only when the flag has some. */
+  metadata?: Record<string, string | number | boolean>;
 }
 
 export interface OfrepFailure {
@@ -53,30 +53,33 @@ export function readContext(body: unknown, key?: string): EvaluationContext {
 }
 
 /**
- * A tenant's flag evaluated for one user (see resolveFlag): STATIC when every
- * user gets the same, TARGETING_MATCH / SPLIT when a rule or the rollout
- * decided, DISABLED when targeting is set up but the flag is off. Metadata
- * says whether the tenant's own setting or the catalogue default applied.
+ * OFREP's reasons are STATIC, TARGETING_MATCH, SPLIT, DISABLED and UNKNOWN
+ * (open-feature/protocol service/openapi.yaml): a flag whose rules matched no
+ * one and that has no rollout serves its variant by default, which OpenFeature
+ * calls DEFAULT and OFREP cannot say: it answers UNKNOWN.
  */
-export function evaluateState(
-  state: TenantFeatureState,
-  context: EvaluationContext,
-  tenantId: string,
-): OfrepEvaluation | Required<OfrepFailure> {
-  const resolution = resolveFlag(
-    { key: state.key, type: state.type, defaultValue: state.defaultValue },
-    { enabled: state.enabled, value: state.onValue, rules: state.rules, rollout: state.rollout },
-    context,
-    tenantId,
-  );
-  if ('errorCode' in resolution) return { key: state.key, errorCode: resolution.errorCode, errorDetails: resolution.errorDetails };
-  return {
-    key: state.key,
-    value: resolution.value,
-    reason: resolution.reason,
-    variant: resolution.variant,
-    metadata: { type: state.type, source: state.source, ...(state.description ? { description: state.description } : {}) },
-  };
+const OFREP_REASONS: Record<Reason, OfrepReason> = {
+  STATIC: 'STATIC',
+  TARGETING_MATCH: 'TARGETING_MATCH',
+  SPLIT: 'SPLIT',
+  DISABLED: 'DISABLED',
+  DEFAULT: 'UNKNOWN',
+};
+
+/** One possible answer of a flag, as OFREP gives it, and rendered. */
+export interface OfrepAnswer {
+  evaluation: OfrepEvaluation | Required<Omit<OfrepFailure, 'metadata'>>;
+  json: string;
+}
+
+/** Renders one outcome of a tenant's flag for OFREP; metadata only when the flag has some. */
+export function ofrepAnswer(state: TenantFeatureState, outcome: Outcome): OfrepAnswer {
+  const metadata = Object.keys(state.metadata).length > 0 ? { metadata: state.metadata } : {};
+  const evaluation: OfrepAnswer['evaluation'] =
+    outcome.errorCode !== undefined
+      ? { key: state.key, errorCode: outcome.errorCode, errorDetails: outcome.errorDetails }
+      : { key: state.key, value: outcome.value, reason: OFREP_REASONS[outcome.reason], variant: outcome.variant, ...metadata };
+  return { evaluation: Object.freeze(evaluation), json: JSON.stringify(evaluation) };
 }
 
 export function flagNotFound(key: string): OfrepError {

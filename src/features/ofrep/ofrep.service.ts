@@ -6,15 +6,16 @@ import { TaggedBody } from '../../infra/http/conditional-read.js';
 import type { Tenant } from '../../tenants/tenant.js';
 import { FeaturesService } from '../features.service.js';
 import { StreamTickets } from '../stream-tickets.js';
+import type { CompiledFlag } from '../flag-evaluation.js';
 import type { TenantFlags } from '../tenant-flags.js';
 import {
-  evaluateState,
   flagNotFound,
+  ofrepAnswer,
   OfrepError,
   readContext,
   type EvaluationContext,
+  type OfrepAnswer,
   type OfrepEvaluation,
-  type OfrepFailure,
 } from './ofrep-evaluation.js';
 
 export interface EventStreamLink {
@@ -41,6 +42,11 @@ export class OfrepService {
   // When no flag of a tenant depends on the context, every bulk evaluation of
   // its flags is the same until they change: rendered once per TenantFlags.
   private readonly contextFree = new WeakMap<TenantFlags, RenderedFlags>();
+  // Each tenant's flags compiled once per change: rules and segments as closures, every possible answer rendered.
+  private readonly compiled = new WeakMap<
+    TenantFlags,
+    { list: CompiledFlag<OfrepAnswer>[]; byKey: Map<string, CompiledFlag<OfrepAnswer>> }
+  >();
   // A principal is kept (verified once) for as long as its token is used: its stream link is built once.
   private readonly streamLinks = new WeakMap<Principal, string>();
 
@@ -67,10 +73,20 @@ export class OfrepService {
       : this.bulk(principal, tenant, flags, context);
   }
 
+  private compiledOf(flags: TenantFlags): { list: CompiledFlag<OfrepAnswer>[]; byKey: Map<string, CompiledFlag<OfrepAnswer>> } {
+    let compiled = this.compiled.get(flags);
+    if (!compiled) {
+      const list = flags.compile(ofrepAnswer);
+      compiled = { list, byKey: new Map(flags.states.map((state, index) => [state.key, list[index]!])) };
+      this.compiled.set(flags, compiled);
+    }
+    return compiled;
+  }
+
   private evaluateOne(flags: TenantFlags, key: string, context: EvaluationContext): OfrepEvaluation {
-    const state = flags.find(key);
-    if (!state) throw flagNotFound(key);
-    const evaluation = evaluateState(state, context, flags.tenant.id);
+    const flag = this.compiledOf(flags).byKey.get(key);
+    if (!flag) throw flagNotFound(key);
+    const { evaluation } = flag.evaluate(context);
     if ('errorCode' in evaluation) throw new OfrepError(400, evaluation);
     return evaluation;
   }
@@ -92,8 +108,9 @@ export class OfrepService {
   }
 
   private render(flags: TenantFlags, context: EvaluationContext): RenderedFlags {
-    const evaluations: (OfrepEvaluation | OfrepFailure)[] = flags.states.map((state) => evaluateState(state, context, flags.tenant.id));
-    const json = JSON.stringify(evaluations);
+    let json = '[';
+    for (const flag of this.compiledOf(flags).list) json += (json.length > 1 ? ',' : '') + flag.evaluate(context).json;
+    json += ']';
     return { json, tag: responseEntityTag(json) };
   }
 
