@@ -53,13 +53,28 @@ export class ConsoleCatalogueController {
         400,
       );
     }
+    const objects: Record<string, unknown> = {};
+    for (const field of ['variants', 'metadata']) {
+      const text = formField(body, field).trim();
+      if (!text) continue;
+      try {
+        objects[field] = JSON.parse(text);
+      } catch {
+        return this.render(session, reply, { error: 'Check the form.', errors: [{ field, messages: ['must be a JSON object'] }] }, 400);
+      }
+    }
+    const named = (field: string): Record<string, string> =>
+      formField(body, field).trim() ? { [field]: formField(body, field).trim() } : {};
     const answer = await this.api.call(session, 'POST', '/api/v1/features', {
       body: {
         key,
         description: formField(body, 'description').trim(),
         type,
         defaultEnabled: formField(body, 'defaultEnabled') === 'on',
-        ...('value' in defaultValue ? { defaultValue: defaultValue.value } : {}),
+        ...('value' in defaultValue && !objects.variants ? { defaultValue: defaultValue.value } : {}),
+        ...objects,
+        ...named('defaultVariant'),
+        ...named('offVariant'),
       },
     });
     if (answer.status === 201) return redirect(reply, withNotice('/console/flags', 'flag-created', key));

@@ -10,25 +10,15 @@ import { noticeOf, refusedPage, segment, withNotice } from './console-pages.js';
 import type { ConsoleSession } from './console-session.js';
 import { may } from './console-session.js';
 import { ConsoleSessionGuard } from './console-session.guard.js';
+import { segmentsPage, type SegmentItem } from './views/segments.views.js';
 import { auditPage, type ChangeItem } from './views/audit.views.js';
 import { flagPage, flagsPage, formValuesOf, type FlagFormValues, type FlagItem, type TenantSettings } from './views/flags.views.js';
 
 const AUDIT_PAGE_SIZE = 20;
 
 /** What the person typed, as the API's body; a parse error is shown in the form rather than sent. */
-function bodyOf(type: string, values: FlagFormValues): { body?: Record<string, unknown>; errors: { field: string; messages: string[] }[] } {
+function bodyOf(values: FlagFormValues): { body?: Record<string, unknown>; errors: { field: string; messages: string[] }[] } {
   const errors: { field: string; messages: string[] }[] = [];
-  let value: unknown = values.value;
-  if (type === 'number') {
-    value = Number(values.value);
-    if (values.value.trim() === '' || !Number.isFinite(value)) errors.push({ field: 'value', messages: ['must be a number'] });
-  } else if (type === 'json') {
-    try {
-      value = JSON.parse(values.value);
-    } catch {
-      errors.push({ field: 'value', messages: ['must be valid JSON'] });
-    }
-  }
   let rules: unknown = [];
   try {
     rules = values.rules.trim() === '' ? [] : JSON.parse(values.rules);
@@ -36,25 +26,23 @@ function bodyOf(type: string, values: FlagFormValues): { body?: Record<string, u
   } catch {
     errors.push({ field: 'rules', messages: ['must be valid JSON (a list of rules)'] });
   }
-  let rollout: unknown = null;
-  if (values.rollout.trim() !== '') {
-    const percentage = Number(values.rollout);
-    if (!Number.isFinite(percentage) || percentage < 0 || percentage > 100)
-      errors.push({ field: 'rollout', messages: ['must be a percentage from 0 to 100'] });
-    rollout = { percentage };
+  const shares = Object.entries(values.weights).filter(([, weight]) => weight.trim() !== '');
+  const rollout = shares.map(([variant, weight]) => ({ variant, weight: Number(weight) }));
+  for (const share of rollout) {
+    if (!Number.isFinite(share.weight) || share.weight < 0)
+      errors.push({ field: `rollout.${share.variant}`, messages: ['must be a weight of 0 or more'] });
   }
-  // A boolean flag serves its state: it has no value of its own to send.
-  const served = type === 'boolean' ? {} : { value };
-  return errors.length ? { errors } : { body: { enabled: values.enabled, ...served, rules, rollout }, errors };
+  if (rollout.length && rollout.every((share) => share.weight === 0))
+    errors.push({ field: 'rollout', messages: ['needs at least one weight above 0'] });
+  return errors.length
+    ? { errors }
+    : { body: { enabled: values.enabled, variant: values.variant, rules, rollout: rollout.length ? rollout : null }, errors };
 }
 
-function valuesFromForm(body: unknown): FlagFormValues {
-  return {
-    enabled: formField(body, 'enabled') === 'on',
-    value: formField(body, 'value'),
-    rules: formField(body, 'rules'),
-    rollout: formField(body, 'rollout'),
-  };
+function valuesFromForm(body: unknown, flag: FlagItem): FlagFormValues {
+  const weights: Record<string, string> = {};
+  for (const name of Object.keys(flag.variants)) weights[name] = formField(body, `weight.${name}`);
+  return { enabled: formField(body, 'enabled') === 'on', variant: formField(body, 'variant'), rules: formField(body, 'rules'), weights };
 }
 
 /** A tenant's flags, one flag's form, live updates and the audit trail; all through the public API as the person. */
@@ -143,9 +131,9 @@ export class ConsoleFlagsController {
     const path = `/api/v1/tenants/${segment(slug)}/features/${segment(key)}`;
     const current = await this.api.call<FlagItem>(session, 'GET', path);
     if (refusedPage(reply, current)) return;
-    const values = valuesFromForm(body);
+    const values = valuesFromForm(body, current.body);
     const etag = formField(body, 'etag');
-    const parsed = bodyOf(current.body.type, values);
+    const parsed = bodyOf(values);
     if (!parsed.body) {
       return sendPage(
         reply,
@@ -222,6 +210,97 @@ export class ConsoleFlagsController {
         { key, cursor },
       ),
     );
+  }
+
+  @Get('segments')
+  async showTenantSegments(
+    @CurrentSession() session: ConsoleSession,
+    @Param('slug') slug: string,
+    @ProtocolQueries() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.renderSegments(session, reply, slug, { notice: noticeOf(query) });
+  }
+
+  @Post('segments')
+  async saveTenantSegment(
+    @CurrentSession() session: ConsoleSession,
+    @Param('slug') slug: string,
+    @ProtocolBody() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const values = {
+      key: formField(body, 'key').trim(),
+      description: formField(body, 'description').trim(),
+      when: formField(body, 'when'),
+    };
+    let when: unknown;
+    try {
+      when = JSON.parse(values.when);
+    } catch {
+      return this.renderSegments(
+        session,
+        reply,
+        slug,
+        { values, error: 'Check the form.', errors: [{ field: 'when', messages: ['must be valid JSON (a condition)'] }] },
+        400,
+      );
+    }
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(values.key)) {
+      return this.renderSegments(
+        session,
+        reply,
+        slug,
+        {
+          values,
+          error: 'Check the form.',
+          errors: [{ field: 'key', messages: ['must be 1 to 64 letters, digits, dots, underscores or hyphens'] }],
+        },
+        400,
+      );
+    }
+    const answer = await this.api.call(session, 'PUT', `/api/v1/tenants/${segment(slug)}/segments/${segment(values.key)}`, {
+      body: { description: values.description, when },
+    });
+    if (answer.status < 300) return redirect(reply, withNotice(`/console/tenants/${segment(slug)}/segments`, 'segment-saved', values.key));
+    const problem = problemOf(answer);
+    await this.renderSegments(
+      session,
+      reply,
+      slug,
+      { values, error: problem.detail ?? problem.title, errors: problem.errors },
+      answer.status,
+    );
+  }
+
+  @Post('segments/:key/delete')
+  async deleteTenantSegment(
+    @CurrentSession() session: ConsoleSession,
+    @Param('slug') slug: string,
+    @Param('key') key: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const answer = await this.api.call(session, 'DELETE', `/api/v1/tenants/${segment(slug)}/segments/${segment(key)}`);
+    if (answer.status < 300) return redirect(reply, withNotice(`/console/tenants/${segment(slug)}/segments`, 'segment-deleted', key));
+    await this.renderSegments(
+      session,
+      reply,
+      slug,
+      { error: problemOf(answer).detail ?? 'The segment could not be deleted.' },
+      answer.status,
+    );
+  }
+
+  private async renderSegments(
+    session: ConsoleSession,
+    reply: FastifyReply,
+    slug: string,
+    messages: Parameters<typeof segmentsPage>[3],
+    status = 200,
+  ): Promise<void> {
+    const answer = await this.api.call<{ items: SegmentItem[] }>(session, 'GET', `/api/v1/tenants/${segment(slug)}/segments`);
+    if (refusedPage(reply, answer)) return;
+    sendPage(reply, status, segmentsPage(session, slug, answer.body.items, messages));
   }
 
   private conflictMessage(key: string, theirs: FlagItem, target: boolean): string {

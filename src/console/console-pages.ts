@@ -32,6 +32,8 @@ const NOTICES: Record<string, (subject: string) => string> = {
   'tenant-settings': (slug) => `Settings of ${slug} saved.`,
   'flag-saved': (key) => `Flag ${key} saved.`,
   'flag-created': (key) => `Flag ${key} added to the catalogue.`,
+  'segment-saved': (key) => `Segment ${key} saved.`,
+  'segment-deleted': (key) => `Segment ${key} deleted.`,
   'user-created': (email) => `User ${email} created.`,
   'user-updated': (email) => `User ${email} updated.`,
   'user-deleted': (email) => `User ${email} deleted.`,

@@ -336,7 +336,9 @@ describe('admin console', () => {
     await first.locator('.field-errors').getByText('must be valid JSON (a list of rules)').waitFor();
     expect(await first.getByLabel('Targeting rules (JSON list)').inputValue()).toBe('[{"attribute": "plan",');
 
-    await first.getByLabel('Targeting rules (JSON list)').fill('[{"attribute": "plan", "operator": "sounds_like", "values": ["pro"]}]');
+    await first
+      .getByLabel('Targeting rules (JSON list)')
+      .fill('[{"when": {"attribute": "plan", "op": "sounds_like", "value": "pro"}, "variant": "on"}]');
     const [refused] = await Promise.all([
       first.waitForResponse((response) => response.request().method() === 'POST'),
       first.getByRole('button', { name: 'Save flag' }).click(),
@@ -345,7 +347,8 @@ describe('admin console', () => {
     await first.locator('.error').waitFor();
 
     await first.goto(`${testApp.baseUrl}/console/tenants/acme/flags/new-dashboard`);
-    await first.getByLabel('Rollout: percentage of users served the value (empty: everyone)').fill('25');
+    await first.getByLabel('on', { exact: true }).fill('25');
+    await first.getByLabel('off', { exact: true }).fill('75');
     // Someone else changes the flag while the form is open.
     const other = await sessionOf(second.context());
     const theirs = await fetch(`${testApp.baseUrl}/api/v1/tenants/acme/features/new-dashboard/disable`, {
@@ -359,11 +362,52 @@ describe('admin console', () => {
     ]);
     expect(conflict.status()).toBe(412);
     await first.getByRole('heading', { name: 'Someone changed this flag since you opened it' }).waitFor();
-    expect(await first.getByLabel('Rollout: percentage of users served the value (empty: everyone)').inputValue()).toBe('25');
+    expect(await first.getByLabel('on', { exact: true }).inputValue()).toBe('25');
     expect(await first.locator('.conflict pre').textContent()).toContain('"enabled": false');
     await Promise.all([first.waitForURL(/\/flags\?notice=flag-saved/), first.getByRole('button', { name: 'Save flag' }).click()]);
     await first.getByText('Flag new-dashboard saved.').waitFor();
-    expect(await first.locator('tr[data-flag="new-dashboard"]').getByText('rollout 25%').count()).toBe(1);
+    expect(await first.locator('tr[data-flag="new-dashboard"]').getByText('rollout on 25 / off 75').count()).toBe(1);
+    const saved = await (
+      await fetch(`${testApp.baseUrl}/api/v1/tenants/acme/features/new-dashboard`, {
+        headers: { Authorization: `Bearer ${other.tokens.accessToken}` },
+      })
+    ).json();
+    expect(saved).toMatchObject({
+      enabled: true,
+      rollout: [
+        { variant: 'on', weight: 25 },
+        { variant: 'off', weight: 75 },
+      ],
+    });
+  });
+
+  it('manages segments, and a rule that names one', async () => {
+    await first.goto(`${testApp.baseUrl}/console/tenants/acme/segments`);
+    await first.getByLabel('Key').fill('pro-plans');
+    await first.getByLabel('Description').fill('Paying customers');
+    await first.getByLabel('Condition (JSON)').fill('{"attribute": "plan", "op": "in", "value": ["pro", "enterprise"]');
+    await first.getByRole('button', { name: 'Save segment' }).click();
+    await first.locator('.field-errors').getByText('must be valid JSON (a condition)').waitFor();
+    await first.getByLabel('Condition (JSON)').fill('{"attribute": "plan", "op": "in", "value": ["pro", "enterprise"]}');
+    await first.getByRole('button', { name: 'Save segment' }).click();
+    await first.getByText('Segment pro-plans saved.').waitFor();
+
+    await first.goto(`${testApp.baseUrl}/console/tenants/acme/flags/new-dashboard`);
+    await first.getByLabel('Targeting rules (JSON list)').fill('[{"name": "pros", "when": {"segment": "pro-plans"}, "variant": "on"}]');
+    await Promise.all([first.waitForURL(/notice=flag-saved/), first.getByRole('button', { name: 'Save flag' }).click()]);
+    expect(await first.locator('tr[data-flag="new-dashboard"]').getByText('1 rule').count()).toBe(1);
+
+    await first.goto(`${testApp.baseUrl}/console/tenants/acme/segments`);
+    await first.getByRole('button', { name: 'Delete segment pro-plans' }).click();
+    const [inUse] = await Promise.all([
+      first.waitForResponse((response) => response.request().method() === 'POST'),
+      first.locator('#confirm-ok').click(),
+    ]);
+    expect(inUse.status()).toBe(409);
+    await first
+      .getByRole('cell', { name: /pro-plans/ })
+      .first()
+      .waitFor();
   });
 
   it('refreshes an expired access token with the refresh token, on the server', async () => {
@@ -443,6 +487,7 @@ describe('admin console', () => {
       '/console/tenants/acme/flags',
       '/console/tenants/acme/flags/new-dashboard',
       '/console/tenants/acme/audit',
+      '/console/tenants/acme/segments',
       '/console/tenants/acme/users',
       '/console/tenants/acme/clients',
       '/console/tenants/acme/delete',

@@ -1,32 +1,37 @@
 import type { ConsoleSession } from '../console-session.js';
 import { formatDate, markup, type Html } from './html.js';
 import { layout } from './layout.js';
+import { rolloutSummary } from './flags.views.js';
 
 export interface Snapshot {
-  enabled: boolean;
-  value?: unknown;
+  enabled?: boolean;
+  variant?: string | null;
   rules?: unknown[];
-  rollout?: { percentage: number } | null;
+  rollout?: { variant: string; weight: number }[] | null;
+  /** A segment's. */
+  description?: string;
+  when?: unknown;
 }
 
 export interface ChangeItem {
   id: string;
+  kind?: 'feature' | 'segment';
   key: string;
   actor: { clientId: string; userId: string | null; email?: string };
   before: Snapshot | null;
-  after: Snapshot;
+  after: Snapshot | null;
   changedAt: string;
 }
 
-function describe(snapshot: Snapshot | null): Html {
+function describe(snapshot: Snapshot | null, kind: ChangeItem['kind']): Html {
+  if (kind === 'segment') return snapshot ? markup`<code>${JSON.stringify(snapshot.when)}</code>` : markup`<span class="off">none</span>`;
   if (!snapshot) return markup`<span class="off">catalogue default</span>`;
   const extras = [
-    snapshot.value !== undefined && snapshot.value !== null ? `value ${JSON.stringify(snapshot.value)}` : '',
+    snapshot.variant ? `variant ${snapshot.variant}` : '',
     snapshot.rules?.length ? `${snapshot.rules.length} rule(s)` : '',
-    snapshot.rollout ? `rollout ${snapshot.rollout.percentage}%` : '',
+    snapshot.rollout?.length ? `rollout ${rolloutSummary(snapshot.rollout)}` : '',
   ].filter(Boolean);
-  return markup`<span class="${snapshot.enabled ? 'on' : 'off'}">${snapshot.enabled ? 'on' : 'off'}</span
-    >${extras.length ? markup` <span class="hint">(${extras.join(', ')})</span>` : ''}`;
+  return markup`<span class="${snapshot.enabled ? 'on' : 'off'}">${snapshot.enabled ? 'on' : 'off'}</span>${extras.length ? markup` <span class="hint">(${extras.join(', ')})</span>` : ''}`;
 }
 
 function who(actor: ChangeItem['actor']): Html {
@@ -59,8 +64,8 @@ export function auditPage(
       markup`<tr>
         <td>${formatDate(change.changedAt)}</td>
         <td>${who(change.actor)}</td>
-        <td><code>${change.key}</code></td>
-        <td>${describe(change.before)} → ${describe(change.after)}</td>
+        <td>${change.kind === 'segment' ? 'segment ' : ''}<code>${change.key}</code></td>
+        <td>${describe(change.before, change.kind)} → ${describe(change.after, change.kind)}</td>
       </tr>`,
   );
   const table = page.items.length

@@ -9,6 +9,10 @@ export interface CatalogueItem {
   type: string;
   defaultEnabled: boolean;
   defaultValue: unknown;
+  variants: Record<string, unknown>;
+  defaultVariant: string;
+  offVariant: string;
+  metadata: Record<string, unknown>;
   createdAt: string;
 }
 
@@ -28,7 +32,7 @@ export function cataloguePage(
               <th scope="col">Key</th>
               <th scope="col">Type</th>
               <th scope="col">Default</th>
-              <th scope="col">Off value</th>
+              <th scope="col">Variants</th>
               <th scope="col">Created</th>
             </tr>
           </thead>
@@ -42,7 +46,7 @@ export function cataloguePage(
                   </th>
                   <td>${item.type}</td>
                   <td>${item.defaultEnabled ? 'on' : 'off'}</td>
-                  <td><code>${JSON.stringify(item.defaultValue)}</code></td>
+                  <td><code>${Object.keys(item.variants ?? {}).join(', ')}</code><div class="hint">on: ${item.defaultVariant}, off: ${item.offVariant}</div></td>
                   <td>${formatDate(item.createdAt)}</td>
                 </tr>`,
             )}
@@ -79,7 +83,17 @@ export function cataloguePage(
           </div>
           <label for="flag-default-value">Value when off (not for boolean flags)</label
           ><input id="flag-default-value" name="defaultValue" type="text" aria-describedby="flag-default-value-hint" />
-          <p class="hint" id="flag-default-value-hint">string: text; number: a number; json: a JSON value.</p>
+          <p class="hint" id="flag-default-value-hint">string: text; number: a number; json: a JSON value. Or name variants below.</p>
+          <label for="flag-variants">Variants (JSON object, optional)</label>
+          <textarea id="flag-variants" name="variants" aria-describedby="flag-variants-hint"></textarea>
+          <p class="hint" id="flag-variants-hint">Names and values, e.g. {"control": "blue", "treatment": "green"}; empty: on/off for a boolean flag, one variant "default" otherwise.</p>
+          <label for="flag-default-variant">Variant served when on (optional)</label
+          ><input id="flag-default-variant" name="defaultVariant" type="text" autocomplete="off" />
+          <label for="flag-off-variant">Variant served when off (optional)</label
+          ><input id="flag-off-variant" name="offVariant" type="text" autocomplete="off" />
+          <label for="flag-metadata">Metadata (JSON object, optional)</label>
+          <textarea id="flag-metadata" name="metadata" aria-describedby="flag-metadata-hint"></textarea>
+          <p class="hint" id="flag-metadata-hint">Strings, numbers or booleans, e.g. {"owner": "growth"}: OpenFeature providers receive it.</p>
           <p><button type="submit">Create flag</button></p>
         </form>`
     : '';
@@ -136,8 +150,8 @@ export function featureOverridesPage(
     active: 'catalogue',
     body: markup`<p>${feature.description}</p>
       <p>
-        Type ${feature.type}; default ${feature.defaultEnabled ? 'on' : 'off'}; off value
-        <code>${JSON.stringify(feature.defaultValue)}</code>.
+        Type ${feature.type}; default ${feature.defaultEnabled ? 'on' : 'off'}; variants <code>${JSON.stringify(feature.variants)}</code> (on:
+        ${feature.defaultVariant}, off: ${feature.offVariant}).
       </p>
       ${table}
       <p><a href="/console/flags">Back to the catalogue</a></p>`,

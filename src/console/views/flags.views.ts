@@ -3,16 +3,26 @@ import { may } from '../console-session.js';
 import { formatDate, markup, type Html } from './html.js';
 import { csrfField, layout, problemList } from './layout.js';
 
+/** A tenant's flag as the API answers it (the model of flags with variants). */
 export interface FlagItem {
   key: string;
   description: string;
   type: string;
   enabled: boolean;
+  /** What users no rule or rollout singles out get now. */
+  variant: string;
   value: unknown;
-  rules: unknown[];
-  rollout: { percentage: number } | null;
+  onVariant: string;
+  offVariant: string;
+  variants: Record<string, unknown>;
+  rules: { name?: string; when: unknown; variant: string }[];
+  rollout: { variant: string; weight: number }[] | null;
   source: string;
   updatedAt: string | null;
+}
+
+export function rolloutSummary(rollout: { variant: string; weight: number }[] | null | undefined): string {
+  return rollout?.length ? rollout.map((share) => `${share.variant} ${share.weight}`).join(' / ') : '';
 }
 
 export interface TenantSettings {
@@ -59,8 +69,8 @@ export function flagRows(session: ConsoleSession, slug: string, flags: FlagItem[
           >
         </td>
         <td>
-          <code>${shown(flag.value)}</code
-          >${flag.rules.length ? markup`<div class="hint">${flag.rules.length} rule${flag.rules.length === 1 ? '' : 's'}</div>` : ''}${flag.rollout ? markup`<div class="hint">rollout ${flag.rollout.percentage}%</div>` : ''}
+          <code>${flag.variant}</code> = <code>${shown(flag.value)}</code
+          >${flag.rules.length ? markup`<div class="hint">${flag.rules.length} rule${flag.rules.length === 1 ? '' : 's'}</div>` : ''}${flag.rollout?.length ? markup`<div class="hint">rollout ${rolloutSummary(flag.rollout)}</div>` : ''}
         </td>
         <td>${flag.source === 'tenant' ? 'set for this tenant' : 'catalogue default'}</td>
         <td>${formatDate(flag.updatedAt)}</td>
@@ -137,37 +147,18 @@ export function flagsPage(
 
 export interface FlagFormValues {
   enabled: boolean;
-  value: string;
+  /** The variant served when on, to users no rule or rollout singles out. */
+  variant: string;
   rules: string;
-  rollout: string;
+  /** Weight per variant name; all empty: no rollout. */
+  weights: Record<string, string>;
 }
 
 export function formValuesOf(flag: FlagItem): FlagFormValues {
-  return {
-    enabled: flag.enabled,
-    value: flag.value === undefined ? '' : shown(flag.value),
-    rules: JSON.stringify(flag.rules, null, 2),
-    rollout: flag.rollout ? String(flag.rollout.percentage) : '',
-  };
-}
-
-function valueInput(type: string, value: string, disabled: boolean): Html {
-  const off = disabled ? markup` disabled` : '';
-  if (type === 'boolean')
-    return markup`<select id="flag-value" name="value" ${off}>
-      <option value="true" ${value === 'true' ? markup` selected` : ''}>true</option>
-      <option value="false" ${value === 'false' ? markup` selected` : ''}>false</option>
-    </select>`;
-  if (type === 'json') return markup`<textarea id="flag-value" name="value" aria-describedby="flag-value-hint" ${off}>${value}</textarea>`;
-  return markup`<input
-    id="flag-value"
-    name="value"
-    type="${type === 'number' ? 'text' : 'text'}"
-    inputmode="${type === 'number' ? 'decimal' : 'text'}"
-    value="${value}"
-    aria-describedby="flag-value-hint"
-    ${off}
-  />`;
+  const weights: Record<string, string> = {};
+  for (const name of Object.keys(flag.variants)) weights[name] = '';
+  for (const share of flag.rollout ?? []) weights[share.variant] = String(share.weight);
+  return { enabled: flag.enabled, variant: flag.onVariant, rules: JSON.stringify(flag.rules, null, 2), weights };
 }
 
 export interface FlagPageModel {
@@ -194,7 +185,7 @@ export function flagPage(model: FlagPageModel): string {
           <div>
             <h3>Theirs (now saved)</h3>
             <pre>
-${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rules: model.theirs.rules, rollout: model.theirs.rollout }, null, 2)}</pre>
+${JSON.stringify({ enabled: model.theirs.enabled, variant: model.theirs.onVariant, rules: model.theirs.rules, rollout: model.theirs.rollout }, null, 2)}</pre>
           </div>
           <div>
             <h3>Yours (not saved)</h3>
@@ -206,29 +197,28 @@ ${JSON.stringify({ enabled: model.theirs.enabled, value: model.theirs.value, rul
         </div>
       </section>`
     : '';
-  // A reader gets the same fields, disabled, and no form at all.
   const back = markup`<a href="/console/tenants/${encodeURIComponent(slug)}/flags">Back to flags</a>`;
+  const names = Object.keys(flag.variants);
   const fields = markup`${problemList(model.errors)}
     <div class="check">
-      <input type="checkbox" id="flag-enabled" name="enabled" ${values.enabled ? markup` checked` : ''}${off ? markup` disabled` : ''} /><label
-        for="flag-enabled"
-        >On for ${slug}</label
-      >
+      <input type="checkbox" id="flag-enabled" name="enabled" ${values.enabled ? markup` checked` : ''}${off ? markup` disabled` : ''} /><label for="flag-enabled">On for ${slug}</label>
     </div>
-    ${
-      flag.type === 'boolean'
-        ? markup`<p class="hint">A boolean flag serves its state (on: true), to everyone or to those its rules and rollout pick.</p>`
-        : markup`<label for="flag-value">Value served when on (${flag.type})</label>${valueInput(flag.type, values.value, off)}
-          <p class="hint" id="flag-value-hint">${flag.type === 'json' ? 'A JSON value.' : flag.type === 'number' ? 'A number.' : 'Text.'}</p>`
-    }
+    <label for="flag-variant">Served variant (when on)</label>
+    <select id="flag-variant" name="variant" aria-describedby="flag-variant-hint"${off ? markup` disabled` : ''}>${names.map(
+      (name) =>
+        markup`<option value="${name}"${name === values.variant ? markup` selected` : ''}>${name} = ${shown(flag.variants[name])}</option>`,
+    )}</select>
+    <p class="hint" id="flag-variant-hint">Off, everyone gets <code>${flag.offVariant}</code> = <code>${shown(flag.variants[flag.offVariant])}</code>.</p>
     <label for="flag-rules">Targeting rules (JSON list)</label>
-    <textarea id="flag-rules" name="rules" aria-describedby="flag-rules-hint" ${off ? markup` disabled` : ''}>${values.rules}</textarea>
-    <p class="hint" id="flag-rules-hint">
-      Each rule: {"attribute": "plan", "operator": "in", "values": ["pro"], "value": …}. Operators: equals, not_equals, in, not_in,
-      starts_with, ends_with, contains.
-    </p>
-    <label for="flag-rollout">Rollout: percentage of users served the value (empty: everyone)</label>
-    <input id="flag-rollout" name="rollout" type="text" inputmode="decimal" value="${values.rollout}" ${off ? markup` disabled` : ''} />`;
+    <textarea id="flag-rules" name="rules" aria-describedby="flag-rules-hint"${off ? markup` disabled` : ''}>${values.rules}</textarea>
+    <p class="hint" id="flag-rules-hint">First match wins. Each rule: {"name": "pros", "when": {"attribute": "plan", "op": "in", "value": ["pro"]}, "variant": "${names[0] ?? 'on'}"}; "when" also takes {"all": [...]}, {"any": [...]}, {"not": ...} and {"segment": "key"} (see Segments).</p>
+    <fieldset aria-describedby="flag-rollout-hint"><legend>Rollout across variants (weights)</legend>
+    ${names.map(
+      (name) =>
+        markup`<label for="weight-${name}">${name}</label><input id="weight-${name}" name="weight.${name}" type="text" inputmode="decimal" value="${values.weights[name] ?? ''}"${off ? markup` disabled` : ''} />`,
+    )}
+    <p class="hint" id="flag-rollout-hint">Users no rule picks are split by these relative weights, the same users every time. All empty: no rollout (everyone gets the served variant).</p>
+    </fieldset>`;
   // A reader gets the same fields, disabled, and no form at all.
   const form = canWrite
     ? markup`<form class="stack panel" method="post" action="/console/tenants/${encodeURIComponent(slug)}/flags/${encodeURIComponent(flag.key)}" novalidate>

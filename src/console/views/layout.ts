@@ -39,6 +39,7 @@ function tenantTabs(session: ConsoleSession, slug: string, active: string | unde
   return markup`<nav aria-label="Tenant ${slug}">
     <ul class="tabs">
       ${link(`${base}/flags`, 'Flags', active === 'flags')} ${link(`${base}/audit`, 'Audit trail', active === 'audit')}
+    ${link(`${base}/segments`, 'Segments', active === 'segments')}
       ${may(session, 'users:read') ? link(`${base}/users`, 'Users', active === 'users') : ''}
       ${may(session, 'clients:read') ? link(`${base}/clients`, 'Clients', active === 'clients') : ''}
     </ul>
