@@ -30,7 +30,10 @@ const config = loadConfig({
 const app = await createApp(config);
 await app.listen({ port: PORT, host: '127.0.0.1' });
 const base = config.server.publicUrl;
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
 try {
   const tenants = app.get(TenantsService);
   const features = app.get(FeaturesService);
