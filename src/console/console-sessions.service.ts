@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { SecurityConfig } from '../config/app-config.js';
 import { SecretBox } from '../infra/crypto/secret-box.js';
 import type { ConsolePerson, ConsoleSession, ConsoleTokens } from './console-session.js';
@@ -7,6 +7,8 @@ import { ConsoleSessionsRepository } from './console-sessions.repository.js';
 
 /** How long a console session lives at most, whatever its refreshes. */
 const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+// Expired rows are refused when read; this only keeps the table small.
+const PURGE_INTERVAL_MS = 15 * 60 * 1000;
 
 function hashOf(cookieValue: string): string {
   return createHash('sha256').update(cookieValue).digest('base64url');
@@ -18,14 +20,26 @@ function hashOf(cookieValue: string): string {
  * at-rest encryption as the signing keys (SecretBox).
  */
 @Injectable()
-export class ConsoleSessionsService {
+export class ConsoleSessionsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ConsoleSessionsService.name);
   private readonly box: SecretBox;
+  private purger: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repository: ConsoleSessionsRepository,
     security: SecurityConfig,
   ) {
     this.box = new SecretBox(security.secretKey, 'console-session-tokens');
+  }
+
+  onModuleInit(): void {
+    this.purger = setInterval(() => {
+      this.deleteExpired().catch((error: Error) => this.logger.warn(`could not purge expired console sessions: ${error.message}`));
+    }, PURGE_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purger);
   }
 
   /** A new session; returns the cookie value (shown to the browser only). */
