@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Client as ClientRow, Tenant as TenantRow } from '../generated/control/client.js';
+import { Prisma, type Client as ClientRow, type Tenant as TenantRow } from '../generated/control/client.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import type { GrantType, RegisteredClient } from './client.js';
 
@@ -75,7 +75,13 @@ export class ClientsRepository {
       );
     if (same) return false;
     const { clientId, ...data } = client;
-    await this.database.control.client.upsert({ where: { id: clientId }, create: { id: clientId, ...data }, update: data });
+    try {
+      await this.database.control.client.upsert({ where: { id: clientId }, create: { id: clientId, ...data }, update: data });
+    } catch (error) {
+      // Another instance starting at the same moment created it first: bring that row in line instead.
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+      await this.database.control.client.update({ where: { id: clientId }, data });
+    }
     return true;
   }
 
