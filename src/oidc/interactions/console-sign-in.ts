@@ -6,11 +6,11 @@ import { TenantsError } from '../../tenants/tenants.errors.js';
 import { UsersService } from '../../users/users.service.js';
 import { AccountsService } from '../accounts.service.js';
 import { consoleAccountId } from '../console-accounts.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import type { Tenant } from '../../tenants/tenant.js';
 
 export type ConsoleSignInResult =
-  | { outcome: 'signed-in'; accountId: string; throttleKey: string }
-  | { outcome: 'refused'; throttleKey: string; message: string }
-  | { outcome: 'not-admin'; throttleKey: string; message: string };
+  { outcome: 'signed-in'; accountId: string } | { outcome: 'refused'; message: string } | { outcome: 'not-admin'; message: string };
 
 /**
  * The console's sign-in: with no organisation, an operator of the control
@@ -26,41 +26,48 @@ export class ConsoleSignIn {
     private readonly accounts: AccountsService,
   ) {}
 
-  static throttleKey(organisation: string, email: string): string {
-    return organisation
-      ? `console:${organisation.trim().toLowerCase()}:${email.trim().toLowerCase()}`
-      : `operator:${email.trim().toLowerCase()}`;
+  /**
+   * The failed-sign-in counter a console sign-in counts against: an
+   * operator's own, or for a tenant's admin the very counter of that tenant
+   * user (LoginThrottleService.accountKey), so the console is no second door
+   * with its own allowance.
+   */
+  async throttleKey(organisation: string, email: string): Promise<string> {
+    if (!organisation) return `operator:${email.trim().toLowerCase()}`;
+    const tenant = await this.tenantNamed(organisation);
+    return tenant
+      ? LoginThrottleService.accountKey(tenant.id, email)
+      : `console:${organisation.trim().toLowerCase()}:${email.trim().toLowerCase()}`;
   }
 
-  async authenticate(organisation: string, email: string, password: string): Promise<ConsoleSignInResult> {
-    const throttleKey = ConsoleSignIn.throttleKey(organisation, email);
-    const refused = { outcome: 'refused' as const, throttleKey, message: 'The organisation, email or password is not right.' };
-    if (!email || !password) return refused;
-    if (!organisation) {
-      const operator = await this.operators.authenticate(email, password);
-      return operator
-        ? { outcome: 'signed-in', accountId: consoleAccountId({ kind: 'operator', operatorId: operator.id }), throttleKey }
-        : refused;
-    }
-    const tenant = await Promise.resolve()
+  private tenantNamed(organisation: string): Promise<Tenant | undefined> {
+    return Promise.resolve()
       .then(() => this.access.resolve({ tenantId: null }, organisation.trim().toLowerCase()))
       .catch((error: unknown) => {
         if (error instanceof TenantsError) return undefined;
         throw error;
       });
+  }
+
+  async authenticate(organisation: string, email: string, password: string): Promise<ConsoleSignInResult> {
+    const refused = { outcome: 'refused' as const, message: 'The organisation, email or password is not right.' };
+    if (!email || !password) return refused;
+    if (!organisation) {
+      const operator = await this.operators.authenticate(email, password);
+      return operator ? { outcome: 'signed-in', accountId: consoleAccountId({ kind: 'operator', operatorId: operator.id }) } : refused;
+    }
+    const tenant = await this.tenantNamed(organisation);
     const user = tenant ? await this.users.authenticate(tenant, email, password) : undefined;
     if (!tenant || !user) return refused;
     if (user.role !== 'admin') {
       return {
         outcome: 'not-admin',
-        throttleKey,
         message: `${user.email} is not an administrator of ${tenant.name}: the console is for administrators.`,
       };
     }
     return {
       outcome: 'signed-in',
       accountId: consoleAccountId({ kind: 'tenant-admin', tenantId: tenant.id, userId: user.id }),
-      throttleKey,
     };
   }
 

@@ -178,7 +178,7 @@ export class InteractionsService {
   ): Promise<InteractionOutcome> {
     const organisation = field(body, 'organisation').trim();
     const email = field(body, 'email').trim();
-    const accountKey = ConsoleSignIn.throttleKey(organisation, email);
+    const accountKey = await this.consoleSignIn.throttleKey(organisation, email);
     const addressKey = LoginThrottleService.addressKey(clientAddress);
     const lockedUntil = await this.throttle.check(accountKey, addressKey);
     if (lockedUntil) {
