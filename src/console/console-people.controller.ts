@@ -9,15 +9,9 @@ import { ConsolePagesFilter } from './console-pages.filter.js';
 import { noticeOf, refusedPage, segment, withNotice } from './console-pages.js';
 import type { ConsoleSession } from './console-session.js';
 import { ConsoleSessionGuard } from './console-session.guard.js';
-import {
-  clientSecretPage,
-  clientsPage,
-  operatorsPage,
-  usersPage,
-  type ClientItem,
-  type OperatorItem,
-  type UserItem,
-} from './views/people.views.js';
+import { clientSecretPage, clientsPage, type ClientItem } from './views/clients.views.js';
+import { operatorsPage, type OperatorItem } from './views/operators.views.js';
+import { usersPage, type UserItem } from './views/people.views.js';
 
 type Messages = { notice?: string; error?: string; errors?: { field: string; messages: string[] }[] };
 

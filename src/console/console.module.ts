@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { ConsoleCatalogueController } from './console-catalogue.controller.js';
 import { ConsolePeopleController } from './console-people.controller.js';
+import { ConsoleSegmentsController } from './console-segments.controller.js';
 import { ConsoleApi } from './console-api.service.js';
 import { ConsoleAuthController } from './console-auth.controller.js';
 import { ConsoleFlagsController } from './console-flags.controller.js';
@@ -24,6 +25,7 @@ import { ConsoleTenantsController } from './console-tenants.controller.js';
     ConsoleFlagsController,
     ConsoleCatalogueController,
     ConsolePeopleController,
+    ConsoleSegmentsController,
   ],
   providers: [ConsoleSessionsRepository, ConsoleSessionsService, ConsoleIssuer, ConsoleApi, ConsoleSessionGuard],
 })

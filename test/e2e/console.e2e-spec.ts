@@ -439,6 +439,25 @@ describe('admin console', () => {
     expect((await page.goto(`${testApp.baseUrl}/console/tenants`))?.url()).toMatch(/\/interaction\//);
   });
 
+  it('throttles and then locks an operator’s sign-in, as for tenant users', async () => {
+    await testApp.app.get(OperatorsService).create({ email: 'target@ops.test', role: 'viewer', password: PASSWORD });
+    const page = await (await newContext()).newPage();
+    await page.goto(`${testApp.baseUrl}/console/login`);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) {
+      await page.getByLabel('Email').fill('target@ops.test');
+      await page.getByLabel('Password').fill(attempt === 10 ? PASSWORD : 'not the password at all');
+      const [answer] = await Promise.all([
+        page.waitForResponse(/\/interaction\/.*\/login$/),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      statuses.push(answer.status());
+    }
+    // Ten failures lock the account for a while: even the right password is refused then.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 401, 429, 429]);
+    await page.getByText(/Too many failed sign-in attempts/).waitFor();
+  }, 60_000);
+
   it('keeps the session in an HttpOnly, SameSite cookie and refuses a change without the CSRF token or from another origin', async () => {
     const context = first.context();
     const cookie = (await context.cookies()).find((candidate) => candidate.name === 'tenantry_console')!;
