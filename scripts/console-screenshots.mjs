@@ -42,7 +42,15 @@ try {
   await app.get(OperatorsService).create({ email: 'linus@ops.example', role: 'viewer', password: PASSWORD });
   await features.createFeature({ key: 'new-dashboard', description: 'The redesigned dashboard', defaultEnabled: false });
   await features.createFeature({ key: 'checkout-v2', description: 'The one-page checkout', defaultEnabled: true });
-  await features.createFeature({ key: 'theme', description: 'Colour theme', type: 'string', defaultValue: 'light' });
+  await features.createFeature({
+    key: 'theme',
+    description: 'Colour theme',
+    type: 'string',
+    variants: { light: 'light', dark: 'dark', contrast: 'high-contrast' },
+    defaultVariant: 'dark',
+    offVariant: 'light',
+    metadata: { owner: 'design' },
+  });
   for (const [slug, name, placement] of [
     ['acme', 'Acme Corporation', 'isolated'],
     ['globex', 'Globex', 'pooled'],
@@ -73,7 +81,14 @@ try {
   await page.keyboard.press('Escape');
   await shot('tenant-flags');
   await page.goto(`${base}/console/tenants/acme/flags/theme`);
+  await page.getByLabel('On for acme').check();
+  await page.getByLabel('dark', { exact: true }).fill('80');
+  await page.getByLabel('contrast', { exact: true }).fill('20');
+  await page
+    .getByLabel('Targeting rules (JSON list)')
+    .fill('[{"name": "accessibility", "when": {"attribute": "prefersContrast", "op": "eq", "value": true}, "variant": "contrast"}]');
   await shot('flag-form');
+  await Promise.all([page.waitForURL(/notice=flag-saved/), page.getByRole('button', { name: 'Save flag' }).click()]);
   await page.goto(`${base}/console/tenants/acme/audit`);
   await shot('audit-trail');
   await page.goto(`${base}/console/flags`);
