@@ -88,7 +88,8 @@ export class UsersService {
   async update(tenant: Tenant, id: string, change: { role?: string; disabled?: boolean }): Promise<User> {
     const role = change.role === undefined ? undefined : this.checkRole(change.role);
     const user = await this.repository.update(tenant, id, { role, disabled: change.disabled });
-    if (!user) throw new UsersError('USER_NOT_FOUND', `No user ${id} in tenant ${tenant.slug}.`);
+    // The id is not echoed: an id of another tenant's user says nothing back about it.
+    if (!user) throw new UsersError('USER_NOT_FOUND', `Tenant ${tenant.slug} has no user with this id.`);
     await this.changes.publish({ topic: USER_CHANGED, key: `${tenant.id}:${id}` });
     this.logger.log(`updated user ${id} in tenant ${tenant.slug}`);
     return user;
