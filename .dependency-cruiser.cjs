@@ -1,22 +1,25 @@
 // The boundaries STYLE.md draws, as rules `npm run lint` enforces
 // (test/e2e/house-rules.e2e-spec.ts proves each one fails when broken).
 // Folders of src/, bottom to top:
-//   config < infra < auth < tenants < users < oidc < api-keys;  tenants < features;  health, metrics, cli and the app files on top.
+//   config < infra < auth < tenants < users < operators < oidc < api-keys;  tenants < features;  health, metrics,
+//   cli, console and the app files on top (console, the admin console's server side, calls the API like any client).
 // api-keys provides auth's and oidc's ports for keys (src/auth/api-key.port.ts): neither imports it.
 // Each rule forbids an import against that order, so folders cannot form a cycle.
 const folder = (name) => `^src/${name}/`;
 const above = {
-  config: ['infra', 'auth', 'tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli', 'api-keys'],
-  infra: ['auth', 'tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli', 'api-keys'],
-  auth: ['tenants', 'users', 'oidc', 'features', 'health', 'metrics', 'cli', 'api-keys'],
-  tenants: ['users', 'oidc', 'features', 'health', 'metrics', 'cli', 'api-keys'],
-  users: ['oidc', 'features', 'health', 'metrics', 'cli', 'api-keys'],
-  oidc: ['features', 'health', 'metrics', 'cli', 'api-keys'],
-  features: ['oidc', 'users', 'health', 'metrics', 'cli', 'api-keys'],
-  health: ['tenants', 'users', 'oidc', 'features', 'metrics', 'cli', 'api-keys'],
-  'api-keys': ['users', 'features', 'health', 'metrics', 'cli'],
+  config: ['infra', 'auth', 'tenants', 'users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  infra: ['auth', 'tenants', 'users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  auth: ['tenants', 'users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  tenants: ['users', 'operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  users: ['operators', 'oidc', 'features', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  operators: ['oidc', 'features', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  oidc: ['features', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  features: ['oidc', 'users', 'operators', 'health', 'metrics', 'cli', 'console', 'api-keys'],
+  health: ['tenants', 'users', 'operators', 'oidc', 'features', 'metrics', 'cli', 'console', 'api-keys'],
+  'api-keys': ['users', 'operators', 'features', 'health', 'metrics', 'cli', 'console'],
   // Metrics observes every module; none of them may know it is observed.
-  metrics: ['cli'],
+  metrics: ['cli', 'console'],
+  console: ['cli', 'metrics'],
 };
 const APP_FILES = '^src/(app\\.module|app\\.factory|main|cli|openapi)\\.ts$';
 

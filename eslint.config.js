@@ -86,4 +86,23 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The console's one browser script (served as is, no bundler).
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        navigator: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        DOMParser: 'readonly',
+        CustomEvent: 'readonly',
+        EventSource: 'readonly',
+        HTMLFormElement: 'readonly',
+      },
+    },
+  },
 );

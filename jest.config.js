@@ -16,9 +16,10 @@ const swc = [
 ];
 
 // ESM-only packages that CommonJS packages require (@fastify/static requires
-// content-disposition 3). Node 20.19 loads them with require(esm); jest's
+// content-disposition 3; light-my-request, behind Fastify's inject() that the
+// console uses, requires cookie 2). Node 20.19 loads them with require(esm); jest's
 // module loader cannot before Node 24.9, so it gets them compiled to CommonJS.
-const REQUIRED_ESM_PACKAGES = ['content-disposition'];
+const REQUIRED_ESM_PACKAGES = ['content-disposition', 'cookie'];
 const toCommonJs = ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }];
 
 const common = {

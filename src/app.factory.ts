@@ -14,6 +14,7 @@ import { frameworkErrorHandler, refuseUnreadableUrls } from './infra/http/refuse
 import { boundedFormParser, boundedJsonParser } from './infra/http/request-body.js';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
+import { ConsoleClient } from './oidc/console-client.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
 import { OIDC_MOUNT_PATH, OidcService } from './oidc/oidc.service.js';
 import { WebOriginsService } from './oidc/web-origins.service.js';
@@ -85,6 +86,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const oidc = app.get(OidcService);
   await oidc.start();
+  await app.get(ConsoleClient).ensure();
   app.use(OIDC_MOUNT_PATH, oidc.handle);
   app.get(MaintenanceService).start();
 

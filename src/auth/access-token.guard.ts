@@ -13,6 +13,7 @@ import { DpopReplayRepository } from './dpop-replay.repository.js';
 import { ClientRegistry, TokenLiveness } from './issuer.port.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { grantsScope } from './scopes.js';
 import { presentedToken, VerifiedTokenCache, type PresentedToken } from './verified-token.cache.js';
 
 const NO_TOKEN = 'No auth token';
@@ -156,8 +157,8 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
       throw new AuthError('TENANT_TOKEN_REQUIRED', 'This route acts on the token’s own tenant; this token is bound to none.');
     }
     for (const scope of rule.scopes) {
-      if (!principal.scopes.has(scope)) {
-        const missing = rule.scopes.filter((required) => !principal.scopes.has(required));
+      if (!grantsScope(principal.scopes, scope)) {
+        const missing = rule.scopes.filter((required) => !grantsScope(principal.scopes, required));
         throw new AuthError('INSUFFICIENT_SCOPE', `The access token lacks the scope(s): ${missing.join(' ')}.`, {
           requiredScopes: rule.scopes,
         });

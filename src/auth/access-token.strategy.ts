@@ -27,6 +27,7 @@ export interface AccessTokenClaims {
   tenant_id?: string;
   tenant?: string;
   cnf?: { jkt?: unknown };
+  email?: unknown;
 }
 
 /** The access token of `Authorization: Bearer <token>` or `Authorization: DPoP <token>`. */
@@ -83,6 +84,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
       tenantSlug: typeof claims.tenant === 'string' ? claims.tenant : null,
       expiresAt: claims.exp,
       jkt: typeof claims.cnf?.jkt === 'string' ? claims.cnf.jkt : null,
+      email: typeof claims.email === 'string' ? claims.email : null,
     };
   }
 }

@@ -9,6 +9,8 @@ export interface Principal {
   tenantId: string | null;
   tenantSlug: string | null;
   expiresAt: number;
+  /** The person's email when the token names one (the console's tokens); for the audit trail. */
+  email?: string | null;
   /** RFC 9449: the thumbprint of the key the token is bound to (cnf.jkt); null for a bearer token. */
   jkt: string | null;
   /** Set when the caller authenticated with an API key (clientId is then `apikey:<id>`). */

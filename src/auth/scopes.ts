@@ -12,7 +12,32 @@ export const SCOPES = {
   'features:write': { kind: 'api', description: 'Turn features on and off for your organisation', platformOnly: false },
   'tenants:read': { kind: 'api', description: 'Read the tenant registry, clients and users (platform clients)', platformOnly: true },
   'tenants:write': { kind: 'api', description: 'Create and change tenants, clients and users (platform clients)', platformOnly: true },
-} as const satisfies Record<string, { kind: 'oidc' | 'api'; description: string; platformOnly: boolean }>;
+  'users:read': { kind: 'api', description: 'See the users of your organisation', platformOnly: false, impliedBy: 'tenants:read' },
+  'users:write': {
+    kind: 'api',
+    description: 'Create, disable and delete the users of your organisation',
+    platformOnly: false,
+    impliedBy: 'tenants:write',
+  },
+  'clients:read': {
+    kind: 'api',
+    description: 'See the applications registered for your organisation',
+    platformOnly: false,
+    impliedBy: 'tenants:read',
+  },
+  'clients:write': {
+    kind: 'api',
+    description: 'Register applications for your organisation, rotate their secrets, remove them',
+    platformOnly: false,
+    impliedBy: 'tenants:write',
+  },
+  'operators:read': { kind: 'api', description: 'See the operators of this Tenantry (platform)', platformOnly: true },
+  'operators:write': {
+    kind: 'api',
+    description: 'Create, change and remove the operators of this Tenantry (platform)',
+    platformOnly: true,
+  },
+} as const satisfies Record<string, { kind: 'oidc' | 'api'; description: string; platformOnly: boolean; impliedBy?: string }>;
 
 export type Scope = keyof typeof SCOPES;
 export type ApiScope = { [Name in Scope]: (typeof SCOPES)[Name]['kind'] extends 'api' ? Name : never }[Scope];
@@ -33,6 +58,17 @@ export function isScope(value: string): value is Scope {
 
 export function isApiScope(value: string): value is ApiScope {
   return api.has(value);
+}
+
+/**
+ * Whether a token's scopes satisfy `required`: held itself, or through the
+ * broader platform scope that covered it before it existed (tenants:write
+ * has always managed users and clients).
+ */
+export function grantsScope(held: ReadonlySet<string>, required: string): boolean {
+  if (held.has(required)) return true;
+  const entry = isScope(required) ? (SCOPES[required] as { impliedBy?: string }) : undefined;
+  return entry?.impliedBy !== undefined && held.has(entry.impliedBy);
 }
 
 export function describeScope(scope: string): string {

@@ -7,6 +7,7 @@ import { FeaturesModule } from '../features/features.module.js';
 import { DatabaseModule } from '../infra/database/database.module.js';
 import { DrainingModule } from '../infra/http/draining.js';
 import { RateLimitModule } from '../infra/rate-limit/rate-limit.module.js';
+import { OperatorsModule } from '../operators/operators.module.js';
 import { OidcModule } from '../oidc/oidc.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -28,6 +29,7 @@ export class CliModule {
         RateLimitModule,
         TenantsModule,
         UsersModule,
+        OperatorsModule,
         OidcModule,
         FeaturesModule,
         ApiKeysModule,

@@ -20,6 +20,7 @@ import {
   suspendTenantCommand,
 } from './commands/tenants.commands.js';
 import { createUserCommand } from './commands/users.commands.js';
+import { createOperatorCommand, listOperatorsCommand } from './commands/operators.commands.js';
 import { pino } from 'pino';
 import { CliModule } from './cli.module.js';
 
@@ -38,6 +39,8 @@ export const COMMANDS: CliCommand[] = [
   createApiKeyCommand,
   listApiKeysCommand,
   revokeApiKeyCommand,
+  createOperatorCommand,
+  listOperatorsCommand,
   listFeaturesCommand,
   createFeatureCommand,
   setFeatureCommand,

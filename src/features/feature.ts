@@ -64,11 +64,17 @@ export interface Segment {
 export interface FeatureActor {
   clientId: string;
   userId: string | null;
+  /** The person's email, when the token carries one (console tokens): the trail stays readable after they are gone. */
+  email?: string | null;
 }
 
 /** The actor a token's request is logged under. */
-export function actorOf(principal: Pick<Principal, 'clientId' | 'subject'>): FeatureActor {
-  return { clientId: principal.clientId, userId: principal.subject !== principal.clientId ? principal.subject : null };
+export function actorOf(principal: Pick<Principal, 'clientId' | 'subject' | 'email'>): FeatureActor {
+  return {
+    clientId: principal.clientId,
+    userId: principal.subject !== principal.clientId ? principal.subject : null,
+    email: principal.email ?? null,
+  };
 }
 
 /** One entry of a tenant's feature audit trail and change stream: a flag's setting or a segment. */

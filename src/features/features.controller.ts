@@ -1,15 +1,38 @@
 import { Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators.js';
 import { CreateFeatureDto, UpdateFeatureDto } from './dto/create-feature.dto.js';
 import { FeatureListResponse, FeatureResponse } from './dto/feature.response.js';
 import { FeaturesService } from './features.service.js';
+import { FeatureOverridesService } from './feature-overrides.service.js';
+
+export class FeatureOverrideResponse {
+  @ApiProperty({ example: 'acme' }) tenant!: string;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) updatedAt!: string | null;
+}
+
+export class FeatureOverrideListResponse {
+  @ApiProperty() key!: string;
+  @ApiProperty({ type: [FeatureOverrideResponse] }) items!: FeatureOverrideResponse[];
+}
 import { ValidBody } from '../infra/http/validation.js';
 
 @ApiTags('features')
 @Controller('api/v1/features')
 export class FeaturesController {
-  constructor(private readonly features: FeaturesService) {}
+  constructor(
+    private readonly features: FeaturesService,
+    private readonly overrides: FeatureOverridesService,
+  ) {}
 
   @Post()
   @RequireScopes('features:write', { platformOnly: true })
@@ -24,6 +47,16 @@ export class FeaturesController {
   @ApiOkResponse({ type: FeatureListResponse })
   async listFeatures(): Promise<FeatureListResponse> {
     return { items: (await this.features.listFeatures()).map(FeatureResponse.from) };
+  }
+
+  @Get(':key/overrides')
+  @RequireScopes('features:read', { platformOnly: true })
+  @ApiOperation({ summary: 'The active tenants that set this flag for themselves (instead of the catalogue default)' })
+  @ApiOkResponse({ type: FeatureOverrideListResponse })
+  @ApiNotFoundResponse({ description: 'No such feature' })
+  async listFeatureOverrides(@Param('key') key: string): Promise<FeatureOverrideListResponse> {
+    const items = await this.overrides.overridesOf(key);
+    return { key, items: items.map((item) => ({ ...item, updatedAt: item.updatedAt?.toISOString() ?? null })) };
   }
 
   @Get(':key')

@@ -11,6 +11,7 @@ import { OfrepService } from './ofrep/ofrep.service.js';
 import { SegmentsController } from './segments.controller.js';
 import { SegmentsService } from './segments.service.js';
 import { StreamTickets } from './stream-tickets.js';
+import { FeatureOverridesService } from './feature-overrides.service.js';
 import { TenantFeaturesController } from './tenant-features.controller.js';
 import { TenantFeaturesRepository } from './tenant-features.repository.js';
 import { TenantSegmentsRepository } from './tenant-segments.repository.js';
@@ -28,6 +29,7 @@ import { TenantSegmentsRepository } from './tenant-segments.repository.js';
     FeatureEventsService,
     OfrepService,
     StreamTickets,
+    FeatureOverridesService,
   ],
   exports: [FeaturesService, SegmentsService, FeatureEventsService],
 })

@@ -228,11 +228,11 @@ export class FeaturesService {
   }
 
   /** A tenant's audit trail, newest first, a page at a time. */
-  async listChanges(tenant: Tenant, page: { cursor?: string; limit?: number }): Promise<ChangePage> {
+  async listChanges(tenant: Tenant, page: { cursor?: string; limit?: number; key?: string }): Promise<ChangePage> {
     const limit = page.limit ?? DEFAULT_CHANGES_PAGE;
     if (page.cursor !== undefined && !/^\d{1,19}$/.test(page.cursor))
       throw new FeaturesError('FEATURE_QUERY_INVALID', 'cursor is not one this API returned.');
-    const rows = await this.tenantFeatures.changesBefore(tenant, page.cursor, limit + 1);
+    const rows = await this.tenantFeatures.changesBefore(tenant, page.cursor, limit + 1, page.key);
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
   }

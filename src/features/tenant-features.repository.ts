@@ -69,6 +69,7 @@ type ChangeRow = {
   kind: string;
   actorClientId: string;
   actorUserId: string | null;
+  actorEmail: string | null;
   before: unknown;
   after: unknown;
   changedAt: Date;
@@ -79,7 +80,7 @@ function toChange(row: ChangeRow): FeatureChange {
     id: row.id.toString(),
     kind: row.kind === 'segment' ? 'segment' : 'feature',
     key: row.featureKey,
-    actor: { clientId: row.actorClientId, userId: row.actorUserId },
+    actor: { clientId: row.actorClientId, userId: row.actorUserId, ...(row.actorEmail ? { email: row.actorEmail } : {}) },
     before: (row.before ?? null) as FeatureChange['before'],
     after: (row.after ?? null) as FeatureChange['after'],
     changedAt: row.changedAt,
@@ -176,6 +177,7 @@ export class TenantFeaturesRepository {
           featureKey,
           actorClientId: actor.clientId,
           actorUserId: actor.userId,
+          actorEmail: actor.email ?? null,
           before: (snapshot(before) ?? undefined) as Prisma.InputJsonValue | undefined,
           after: snapshot(override)! as unknown as Prisma.InputJsonValue,
         },
@@ -197,10 +199,14 @@ export class TenantFeaturesRepository {
   }
 
   /** Changes before `beforeId` (or the newest), newest first (the audit trail's pages). */
-  async changesBefore(tenant: Tenant, beforeId: string | undefined, limit: number): Promise<FeatureChange[]> {
+  async changesBefore(tenant: Tenant, beforeId: string | undefined, limit: number, key?: string): Promise<FeatureChange[]> {
     const rows = await this.data.read(tenant, (db) =>
       db.featureChange.findMany({
-        where: { tenantId: tenant.id, ...(beforeId !== undefined ? { id: { lt: BigInt(beforeId) } } : {}) },
+        where: {
+          tenantId: tenant.id,
+          ...(beforeId !== undefined ? { id: { lt: BigInt(beforeId) } } : {}),
+          ...(key !== undefined ? { featureKey: key } : {}),
+        },
         orderBy: { id: 'desc' },
         take: limit,
       }),

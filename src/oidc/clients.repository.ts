@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Client as ClientRow, Tenant as TenantRow } from '../generated/control/client.js';
+import { Prisma, type Client as ClientRow, type Tenant as TenantRow } from '../generated/control/client.js';
 import { DatabaseService } from '../infra/database/database.service.js';
 import type { GrantType, RegisteredClient } from './client.js';
 
@@ -58,6 +58,31 @@ export class ClientsRepository {
       include: { tenant: true },
     });
     return toClient(row);
+  }
+
+  /** Creates the client or brings it in line with `client`; true when anything changed. */
+  async upsert(client: NewClient): Promise<boolean> {
+    const existing = await this.findById(client.clientId);
+    const same =
+      existing !== undefined &&
+      existing.tenantId === client.tenantId &&
+      existing.name === client.name &&
+      existing.secretHash === client.secretHash &&
+      [existing.grantTypes, existing.scopes, existing.redirectUris, existing.postLogoutRedirectUris, existing.webOrigins].every(
+        (list, index) =>
+          JSON.stringify(list) ===
+          JSON.stringify([client.grantTypes, client.scopes, client.redirectUris, client.postLogoutRedirectUris, client.webOrigins][index]),
+      );
+    if (same) return false;
+    const { clientId, ...data } = client;
+    try {
+      await this.database.control.client.upsert({ where: { id: clientId }, create: { id: clientId, ...data }, update: data });
+    } catch (error) {
+      // Another instance starting at the same moment created it first: bring that row in line instead.
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+      await this.database.control.client.update({ where: { id: clientId }, data });
+    }
+    return true;
   }
 
   async findById(clientId: string): Promise<StoredClient | undefined> {

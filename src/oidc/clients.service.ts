@@ -10,6 +10,7 @@ import { generateClientSecret, hashClientSecret } from './client-secret.js';
 import { GRANT_TYPES, type GrantType, type RegisteredClient } from './client.js';
 import { ClientsRepository, type StoredClient } from './clients.repository.js';
 import { OidcError } from './oidc.errors.js';
+import { CONSOLE_CLIENT_ID } from './console-accounts.js';
 import { validateRedirectUri, validateWebOrigin } from './redirect-uri.js';
 
 export interface CreateClientCommand {
@@ -41,6 +42,19 @@ export const CLIENT_CHANGED = 'client';
 const CLIENT_CACHE_CAPACITY = 10_000;
 const CLIENT_CACHE_TTL_MS = 5_000;
 const UNKNOWN_CLIENT_TTL_MS = 2_000;
+
+/** Who asks: a platform caller (CLI, platform token) or a token bound to one tenant. */
+export interface ClientsCaller {
+  tenantId: string | null;
+}
+const PLATFORM: ClientsCaller = { tenantId: null };
+
+/** The console's own client is kept by Tenantry (console-client.ts); nobody changes or removes it. */
+function refuseManaged(clientId: string): void {
+  if (clientId === CONSOLE_CLIENT_ID) {
+    throw new OidcError('CLIENT_MANAGED', `${clientId} is the console's own client: Tenantry keeps it; it cannot be changed or deleted.`);
+  }
+}
 
 function withoutSecretHash({ secretHash: _secretHash, ...client }: StoredClient): RegisteredClient {
   return client;
@@ -97,20 +111,27 @@ export class ClientsService implements ClientRegistry {
     return { client: withoutSecretHash(stored), ...(clientSecret ? { clientSecret } : {}) };
   }
 
-  async list(tenantSlug?: string): Promise<RegisteredClient[]> {
+  async list(tenantSlug?: string, caller: ClientsCaller = PLATFORM): Promise<RegisteredClient[]> {
     const tenantId = tenantSlug === undefined ? undefined : (await this.tenants.get(tenantSlug)).id;
-    return (await this.repository.list(tenantId)).map(withoutSecretHash);
+    if (caller.tenantId !== null && tenantId !== undefined && tenantId !== caller.tenantId) {
+      throw new OidcError('CLIENT_NOT_FOUND', `No tenant "${tenantSlug}" for this token.`);
+    }
+    return (await this.repository.list(caller.tenantId ?? tenantId)).map(withoutSecretHash);
   }
 
-  async get(clientId: string): Promise<RegisteredClient> {
+  /** A tenant-bound caller sees only its tenant's clients: another's is not found. */
+  async get(clientId: string, caller: ClientsCaller = PLATFORM): Promise<RegisteredClient> {
     const client = await this.repository.findById(clientId);
-    if (!client) throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
+    if (!client || (caller.tenantId !== null && client.tenantId !== caller.tenantId)) {
+      throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
+    }
     return withoutSecretHash(client);
   }
 
   /** A new secret, shown once; the old one stops working at once. */
-  async rotateSecret(clientId: string): Promise<{ client: RegisteredClient; clientSecret: string }> {
-    const client = await this.get(clientId);
+  async rotateSecret(clientId: string, caller: ClientsCaller = PLATFORM): Promise<{ client: RegisteredClient; clientSecret: string }> {
+    const client = await this.get(clientId, caller);
+    refuseManaged(clientId);
     if (!client.confidential) throw new OidcError('CLIENT_INVALID', 'A public client has no secret to rotate.');
     const clientSecret = generateClientSecret();
     if (!(await this.repository.updateSecretHash(clientId, hashClientSecret(clientSecret)))) {
@@ -121,7 +142,9 @@ export class ClientsService implements ClientRegistry {
     return { client, clientSecret };
   }
 
-  async delete(clientId: string): Promise<void> {
+  async delete(clientId: string, caller: ClientsCaller = PLATFORM): Promise<void> {
+    if (caller.tenantId !== null) await this.get(clientId, caller);
+    refuseManaged(clientId);
     if (!(await this.repository.delete(clientId))) throw new OidcError('CLIENT_NOT_FOUND', `No client has id "${clientId}".`);
     await this.changes.publish({ topic: CLIENT_CHANGED, key: clientId });
   }
@@ -184,7 +207,7 @@ export class ClientsService implements ClientRegistry {
     if (unknown.length > 0) throw new OidcError('CLIENT_INVALID', `unknown scope(s): ${unknown.join(', ')}.`);
     if (scopes.length === 0) throw new OidcError('CLIENT_INVALID', 'a client needs at least one scope.');
     if (command.tenantSlug !== undefined && scopes.some((scope) => PLATFORM_ONLY.has(scope))) {
-      throw new OidcError('CLIENT_INVALID', 'tenants:read and tenants:write are for platform clients only.');
+      throw new OidcError('CLIENT_INVALID', `${[...PLATFORM_ONLY].join(', ')} are for platform clients only.`);
     }
     return scopes;
   }

@@ -3,12 +3,15 @@ import { DpopReplayRepository } from '../auth/dpop-replay.repository.js';
 import { ClientRegistry, TokenLiveness, VerificationKeys } from '../auth/issuer.port.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { OperatorsModule } from '../operators/operators.module.js';
+import { ConsoleClient } from './console-client.js';
 import { AccountsService } from './accounts.service.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsRepository } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
 import { InteractionsController } from './interactions/interactions.controller.js';
 import { InteractionsService } from './interactions/interactions.service.js';
+import { ConsoleSignIn } from './interactions/console-sign-in.js';
 import { LoginThrottleRepository } from './interactions/login-throttle.repository.js';
 import { LoginThrottleService } from './interactions/login-throttle.service.js';
 import { SignInOutcomes } from './interactions/sign-in-outcomes.js';
@@ -23,7 +26,7 @@ import { WebOriginsService } from './web-origins.service.js';
 
 /** The authorization server; it also provides what the API's guard needs from the issuer (auth/issuer.port.ts). */
 @Module({
-  imports: [TenantsModule, UsersModule],
+  imports: [TenantsModule, UsersModule, OperatorsModule],
   controllers: [InteractionsController, ClientsController],
   providers: [
     KeysRepository,
@@ -41,13 +44,17 @@ import { WebOriginsService } from './web-origins.service.js';
     LoginThrottleService,
     SignInOutcomes,
     InteractionsService,
+    ConsoleSignIn,
     MaintenanceService,
+    ConsoleClient,
     { provide: VerificationKeys, useExisting: KeysService },
     { provide: TokenLiveness, useExisting: TokenLivenessService },
     { provide: ClientRegistry, useExisting: ClientsService },
   ],
   exports: [
     KeysService,
+    ConsoleClient,
+    AccountsService,
     ClientsService,
     OidcService,
     MaintenanceService,

@@ -29,6 +29,8 @@ const CLAIM_SCOPES = new Set<string>(Object.keys(SCOPE_CLAIMS));
 export interface AccountDirectory {
   findAccount(client: unknown, accountId: string): Promise<Account | undefined>;
   belongsToClientTenant(client: unknown, accountId: string): Promise<boolean>;
+  /** Extra access token claims for the console's people (their email; a tenant admin's tenant). */
+  consoleTokenClaims(client: unknown, accountId: string): Promise<Record<string, string> | undefined>;
 }
 
 export interface ProviderOptions {
@@ -153,9 +155,13 @@ export function buildProviderConfiguration(options: ProviderOptions): Configurat
       id_token_signed_response_alg: SIGNING_ALGORITHM,
     },
     extraClientMetadata: { properties: [TENANT_ID_METADATA, TENANT_SLUG_METADATA, WEB_ORIGINS_METADATA] },
-    extraTokenClaims: (ctx) => {
+    extraTokenClaims: (ctx, token) => {
       const tenant = clientTenant(ctx.oidc.client);
-      return tenant ? { tenant_id: tenant.tenantId, tenant: tenant.tenantSlug } : undefined;
+      if (tenant) return { tenant_id: tenant.tenantId, tenant: tenant.tenantSlug };
+      const accountId = (token as { accountId?: unknown }).accountId;
+      return typeof accountId === 'string'
+        ? orTemporarilyUnavailable(() => accounts.consoleTokenClaims(ctx.oidc.client, accountId))
+        : undefined;
     },
     rotateRefreshToken: true,
     // The proofs the API accepts too (RFC 9449): one list for the issuer and the resource server.

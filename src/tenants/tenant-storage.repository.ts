@@ -67,7 +67,13 @@ export class TenantStorageRepository {
           [tenant.schemaName, latestMigration(migrations)],
         );
       }
-      const created: Tenant = { ...tenant, status: 'active', retiredSchema: null, createdAt: rows[0]!.created_at };
+      const created: Tenant = {
+        ...tenant,
+        status: 'active',
+        retiredSchema: null,
+        adminsMayToggleFlags: false,
+        createdAt: rows[0]!.created_at,
+      };
       await announce({
         tenant: created,
         schema: quoteSchema(tenant.schemaName),

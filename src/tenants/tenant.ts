@@ -13,6 +13,8 @@ export interface Tenant {
   status: TenantStatus;
   /** The old copy of the data after a move, until it is removed. */
   retiredSchema: string | null;
+  /** Platform setting: the tenant's own admins may toggle its flags in the console. */
+  adminsMayToggleFlags: boolean;
   createdAt: Date;
 }
 

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators.js';
 import { CreateTenantDto } from './dto/create-tenant.dto.js';
-import { ListTenantsQueryDto, MoveTenantDto } from './dto/tenant-requests.dto.js';
+import { ListTenantsQueryDto, MoveTenantDto, UpdateTenantDto } from './dto/tenant-requests.dto.js';
 import { TenantListResponse, TenantMoveResponse, TenantResponse } from './dto/tenant.response.js';
 import { TenantMoveService } from './tenant-move.service.js';
 import { TenantRemovalService } from './tenant-removal.service.js';
@@ -48,6 +48,19 @@ export class TenantsController {
   @ApiNotFoundResponse({ description: 'No such tenant' })
   async getTenant(@Param('slug') slug: string): Promise<TenantResponse> {
     return TenantResponse.from(await this.tenants.getFresh(slug));
+  }
+
+  @Patch(':slug')
+  @RequireScopes('tenants:write', { platformOnly: true })
+  @ApiOperation({ summary: 'Platform settings of a tenant (whether its own admins may toggle its flags)' })
+  @ApiOkResponse({ type: TenantResponse })
+  @ApiNotFoundResponse({ description: 'No such tenant' })
+  async updateTenant(@Param('slug') slug: string, @ValidBody() body: UpdateTenantDto): Promise<TenantResponse> {
+    const tenant =
+      body.adminsMayToggleFlags === undefined
+        ? await this.tenants.getFresh(slug)
+        : await this.tenants.setAdminsMayToggleFlags(slug, body.adminsMayToggleFlags);
+    return TenantResponse.from(tenant);
   }
 
   @Post(':slug/suspend')

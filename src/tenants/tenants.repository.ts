@@ -12,6 +12,7 @@ export function toTenant(row: TenantRow): Tenant {
     schemaName: row.schemaName,
     status: row.status as TenantStatus,
     retiredSchema: row.retiredSchema,
+    adminsMayToggleFlags: row.adminsMayToggleFlags,
     createdAt: row.createdAt,
   };
 }
@@ -19,6 +20,8 @@ export function toTenant(row: TenantRow): Tenant {
 export interface TenantQuery {
   placement?: TenantPlacement;
   status?: TenantStatus;
+  /** Slugs that contain this text. */
+  search?: string;
   /** Keyset pagination: slugs after this one. */
   after?: string;
   limit: number;
@@ -49,7 +52,9 @@ export class TenantsRepository {
     const where: Prisma.TenantWhereInput = {
       ...(query.placement ? { placement: query.placement } : {}),
       ...(query.status ? { status: query.status } : {}),
-      ...(query.after !== undefined ? { slug: { gt: query.after } } : {}),
+      ...(query.after !== undefined || query.search
+        ? { slug: { ...(query.after !== undefined ? { gt: query.after } : {}), ...(query.search ? { contains: query.search } : {}) } }
+        : {}),
     };
     const rows = await this.database.control.tenant.findMany({ where, orderBy: { slug: 'asc' }, take: query.limit });
     return rows.map(toTenant);
@@ -57,7 +62,11 @@ export class TenantsRepository {
 
   async count(query: Omit<TenantQuery, 'after' | 'limit'>): Promise<number> {
     return this.database.control.tenant.count({
-      where: { ...(query.placement ? { placement: query.placement } : {}), ...(query.status ? { status: query.status } : {}) },
+      where: {
+        ...(query.placement ? { placement: query.placement } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.search ? { slug: { contains: query.search } } : {}),
+      },
     });
   }
 
@@ -69,6 +78,11 @@ export class TenantsRepository {
       status: group.status as TenantStatus,
       count: group._count._all,
     }));
+  }
+
+  async setAdminsMayToggleFlags(id: string, allowed: boolean): Promise<Tenant | undefined> {
+    const { count } = await this.database.control.tenant.updateMany({ where: { id }, data: { adminsMayToggleFlags: allowed } });
+    return count > 0 ? this.findById(id) : undefined;
   }
 
   /** Moves between statuses only from the ones listed; undefined when the tenant is in none of them. */

@@ -22,6 +22,8 @@ export interface CreateTenantCommand {
 export interface TenantPageQuery {
   placement?: TenantPlacement;
   status?: TenantStatus;
+  /** Slugs containing this text. */
+  search?: string;
   cursor?: string;
   limit?: number;
 }
@@ -150,7 +152,7 @@ export class TenantsService {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new TenantsError('TENANT_QUERY_INVALID', `limit must be 1 to ${MAX_PAGE_SIZE}.`);
     }
-    const filter = { placement: query.placement, status: query.status };
+    const filter = { placement: query.placement, status: query.status, search: query.search?.trim().toLowerCase() || undefined };
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const [rows, total] = await Promise.all([this.repository.find({ ...filter, after, limit: limit + 1 }), this.repository.count(filter)]);
     const items = rows.slice(0, limit);
@@ -181,6 +183,16 @@ export class TenantsService {
 
   resume(slug: string): Promise<Tenant> {
     return this.changeStatus(slug, 'active', ['active', 'suspended']);
+  }
+
+  /** The platform setting "the tenant's admins may toggle its flags" (a console sign-in picks it up). */
+  async setAdminsMayToggleFlags(slug: string, allowed: boolean): Promise<Tenant> {
+    const tenant = await this.getFresh(slug);
+    const updated = await this.repository.setAdminsMayToggleFlags(tenant.id, allowed);
+    if (!updated) throw new TenantsError('TENANT_NOT_FOUND', `No tenant has slug "${slug}".`);
+    await this.announce(updated);
+    this.logger.log(`tenant ${slug}: admins ${allowed ? 'may' : 'may not'} toggle flags`);
+    return updated;
   }
 
   /** Drops cached lookups here and on every instance. */

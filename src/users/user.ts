@@ -1,3 +1,5 @@
+import type { TenantUserRole } from '../auth/console-roles.js';
+
 /** A tenant's user, without the password hash. */
 export interface User {
   id: string;
@@ -5,6 +7,10 @@ export interface User {
   email: string;
   name: string;
   emailVerified: boolean;
+  /** `admin`: may sign in to the console for its tenant. */
+  role: TenantUserRole;
+  /** A disabled user cannot sign in. */
+  disabled: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

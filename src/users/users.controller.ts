@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -10,7 +10,7 @@ import {
 import { RequireScopes } from '../auth/auth.decorators.js';
 import { ActingTenant, ActsOnTenant } from '../tenants/acting-tenant.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { CreateUserDto } from './dto/create-user.dto.js';
+import { CreateUserDto, UpdateUserDto } from './dto/create-user.dto.js';
 import { UserListResponse, UserResponse } from './dto/user.response.js';
 import { UsersService } from './users.service.js';
 import { ValidBody } from '../infra/http/validation.js';
@@ -21,7 +21,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  @RequireScopes('tenants:write', { platformOnly: true })
+  @RequireScopes('users:write')
   @ActsOnTenant()
   @ApiCreatedResponse({ type: UserResponse })
   @ApiConflictResponse({ description: 'The email is already registered in this tenant' })
@@ -30,16 +30,29 @@ export class UsersController {
   }
 
   @Get()
-  @RequireScopes('tenants:read', { platformOnly: true })
+  @RequireScopes('users:read')
   @ActsOnTenant()
   @ApiOkResponse({ type: UserListResponse })
   async listUsers(@ActingTenant() tenant: Tenant): Promise<UserListResponse> {
     return { items: (await this.users.list(tenant)).map(UserResponse.from) };
   }
 
+  @Patch(':id')
+  @RequireScopes('users:write')
+  @ActsOnTenant()
+  @ApiOkResponse({ type: UserResponse })
+  @ApiNotFoundResponse({ description: 'No such tenant or user' })
+  async updateUser(
+    @ActingTenant() tenant: Tenant,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @ValidBody() body: UpdateUserDto,
+  ): Promise<UserResponse> {
+    return UserResponse.from(await this.users.update(tenant, id, body));
+  }
+
   @Delete(':id')
   @HttpCode(204)
-  @RequireScopes('tenants:write', { platformOnly: true })
+  @RequireScopes('users:write')
   @ActsOnTenant()
   @ApiNoContentResponse({ description: 'Deleted; the user can no longer sign in' })
   @ApiNotFoundResponse({ description: 'No such tenant or user' })

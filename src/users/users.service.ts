@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { TENANT_USER_ROLES, type TenantUserRole } from '../auth/console-roles.js';
 import { Caches } from '../infra/cache/caches.js';
 import { ChangeBus } from '../infra/database/change-bus.service.js';
 import type { Tenant } from '../tenants/tenant.js';
@@ -13,6 +14,7 @@ export interface CreateUserCommand {
   password: string;
   name?: string;
   emailVerified?: boolean;
+  role?: TenantUserRole;
 }
 
 /** The change topic of tenant users (key: `<tenant id>:<user id>`). */
@@ -53,6 +55,7 @@ export class UsersService {
       name: command.name?.trim() ?? '',
       passwordHash: await hashPassword(command.password),
       emailVerified: command.emailVerified ?? false,
+      role: this.checkRole(command.role ?? 'member'),
     });
     if (!user) throw new UsersError('USER_EMAIL_TAKEN', `${email} is already registered in tenant ${tenant.slug}.`);
     await this.changes.publish({ topic: USER_CHANGED, key: `${tenant.id}:${user.id}` });
@@ -68,7 +71,7 @@ export class UsersService {
       return undefined;
     }
     const { passwordHash, ...user } = found;
-    return (await verifyPassword(password, passwordHash)) ? user : undefined;
+    return (await verifyPassword(password, passwordHash)) && !user.disabled ? user : undefined;
   }
 
   /** The tenant's user with this id (a user of another tenant is not found). */
@@ -79,6 +82,24 @@ export class UsersService {
 
   list(tenant: Tenant): Promise<User[]> {
     return this.repository.list(tenant);
+  }
+
+  /** Role and disabled flag; a disabled user cannot sign in, and its tokens stop at their next use (findAccount). */
+  async update(tenant: Tenant, id: string, change: { role?: string; disabled?: boolean }): Promise<User> {
+    const role = change.role === undefined ? undefined : this.checkRole(change.role);
+    const user = await this.repository.update(tenant, id, { role, disabled: change.disabled });
+    // The id is not echoed: an id of another tenant's user says nothing back about it.
+    if (!user) throw new UsersError('USER_NOT_FOUND', `Tenant ${tenant.slug} has no user with this id.`);
+    await this.changes.publish({ topic: USER_CHANGED, key: `${tenant.id}:${id}` });
+    this.logger.log(`updated user ${id} in tenant ${tenant.slug}`);
+    return user;
+  }
+
+  private checkRole(role: string): TenantUserRole {
+    if (!(TENANT_USER_ROLES as readonly string[]).includes(role)) {
+      throw new UsersError('USER_INVALID', `role must be one of ${TENANT_USER_ROLES.join(', ')}.`);
+    }
+    return role as TenantUserRole;
   }
 
   async delete(tenant: Tenant, id: string): Promise<void> {

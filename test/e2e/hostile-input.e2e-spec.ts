@@ -73,6 +73,10 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
     expiresAt: '2099-01-01T00:00:00Z',
     rateLimitPerMinute: 600,
   },
+  updateTenant: { adminsMayToggleFlags: false },
+  updateUser: { role: 'member', disabled: false },
+  createOperator: { email: 'fuzz@ops.test', role: 'viewer', password: 'a long enough passphrase' },
+  updateOperator: { role: 'viewer', disabled: false },
 };
 
 const WRONG_TYPES: unknown[] = [1.5, true, 'text', [], {}, null, [[[]]], { a: { b: [] } }, 'x'.repeat(20_000)];

@@ -145,11 +145,27 @@ describe.each<[TenantPlacement, TenantPlacement]>([
         api(testApp, token).post('/api/v1/tenants/tenant-b/users', { email: 'mallory@b.test', password: PASSWORD }),
         api(testApp, token).delete(`/api/v1/tenants/tenant-b/users/${b.user.id}`),
       ];
-      // User management is for platform clients only: a token of any tenant is refused before a tenant is looked up.
+      // These tokens hold no users:* scope: refused before a tenant is looked up.
       for (const response of await Promise.all(calls)) {
-        expectProblem(response, 403, 'PLATFORM_CLIENT_REQUIRED');
+        expectProblem(response, 403, 'INSUFFICIENT_SCOPE');
         expectNothingOfB(response.body);
       }
+    }
+    // A token of A that may manage users (a tenant admin's, in the console) manages A's only: B does not exist for it.
+    const scopes = 'users:read users:write';
+    const manager = (
+      await clientWithToken(testApp, testApp.app.get(ClientsService), { tenantSlug: a.tenant.slug, scopes: [scopes] }, scopes)
+    ).token;
+    const managerCalls = [
+      api(testApp, manager).get('/api/v1/tenants/tenant-b/users'),
+      api(testApp, manager).post('/api/v1/tenants/tenant-b/users', { email: 'mallory@b.test', password: PASSWORD }),
+      api(testApp, manager).patch(`/api/v1/tenants/tenant-b/users/${b.user.id}`, { role: 'admin' }),
+      api(testApp, manager).delete(`/api/v1/tenants/tenant-b/users/${b.user.id}`),
+      api(testApp, manager).patch(`/api/v1/tenants/${a.tenant.slug}/users/${b.user.id}`, { disabled: true }),
+    ];
+    for (const response of await Promise.all(managerCalls)) {
+      expect(response.status).toBe(404);
+      expectNothingOfB(response.body);
     }
     const users = await api(testApp, adminToken).get('/api/v1/tenants/tenant-b/users').expect(200);
     expect(users.body.items.map((user: { email: string }) => user.email)).toEqual(['bob@b.test']);

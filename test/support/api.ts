@@ -38,6 +38,7 @@ export function api(testApp: TestApp, token?: string) {
     get: (path: string) => withAuth(agent.get(path)),
     post: (path: string, body?: object) => withAuth(agent.post(path)).send(body),
     put: (path: string, body?: object) => withAuth(agent.put(path)).send(body),
+    patch: (path: string, body?: object) => withAuth(agent.patch(path)).send(body),
     delete: (path: string) => withAuth(agent.delete(path)),
   };
 }

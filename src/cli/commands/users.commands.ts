@@ -1,16 +1,18 @@
+import type { TenantUserRole } from '../../auth/console-roles.js';
 import { TenantAccessService } from '../../tenants/tenant-access.service.js';
 import { UsersService } from '../../users/users.service.js';
 import { optionalString, requireString, UsageError, type CliCommand } from '../cli-command.js';
 
 export const createUserCommand: CliCommand = {
   name: 'users:create',
-  usage: 'users:create --tenant slug --email E [--name N] [--email-verified] --password-stdin',
+  usage: 'users:create --tenant slug --email E [--name N] [--email-verified] [--role member|admin] --password-stdin',
   summary: 'a tenant user who can sign in (the password is read from stdin, never from arguments)',
   options: {
     tenant: { type: 'string' },
     email: { type: 'string' },
     name: { type: 'string' },
     'email-verified': { type: 'boolean' },
+    role: { type: 'string' },
     'password-stdin': { type: 'boolean' },
   },
   async run(app, input) {
@@ -24,9 +26,10 @@ export const createUserCommand: CliCommand = {
       password,
       name: optionalString(input, 'name'),
       emailVerified: input.options['email-verified'] === true,
+      role: optionalString(input, 'role') as TenantUserRole | undefined,
     });
     return {
-      json: { id: user.id, tenant: tenant.slug, email: user.email, name: user.name, emailVerified: user.emailVerified },
+      json: { id: user.id, tenant: tenant.slug, email: user.email, name: user.name, emailVerified: user.emailVerified, role: user.role },
       text: `created user ${user.email} (${user.id}) in tenant ${tenant.slug}`,
     };
   },

@@ -41,6 +41,12 @@ export class BulkSetFeaturesDto {
 }
 
 export class ListChangesQueryDto {
+  @ApiPropertyOptional({ description: 'Only the changes of this flag', example: 'new-dashboard' })
+  @IsOptional()
+  @IsString()
+  @Matches(FEATURE_KEY_PATTERN, { message: 'key must be a feature key' })
+  key?: string;
+
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()

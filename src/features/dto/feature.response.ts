@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Feature, FeatureChange, FeatureSnapshot, Segment, SegmentSnapshot, TenantFeatureState } from '../feature.js';
 import { FEATURE_TYPES, type FlagMetadata, type FlagValue, type Rollout, type TargetingRule, type Variants } from '../flag-evaluation.js';
 import { RolloutShareDto, TargetingRuleDto } from './set-tenant-feature.dto.js';
@@ -92,6 +92,8 @@ export class TenantFeatureListResponse {
 export class FeatureActorResponse {
   @ApiProperty({ description: 'The client that made the change' }) clientId!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The signed-in user, when a person made it' }) userId!: string | null;
+  @ApiPropertyOptional({ description: 'The email of the person who made it, when the token named one (the console)' })
+  email?: string;
 }
 
 export class FeatureChangeResponse {
@@ -110,7 +112,8 @@ export class FeatureChangeResponse {
   @ApiProperty({ format: 'date-time' }) changedAt!: string;
 
   static from(change: FeatureChange): FeatureChangeResponse {
-    return { ...change, changedAt: change.changedAt.toISOString() };
+    const { email, ...actor } = change.actor;
+    return { ...change, actor: { ...actor, ...(email ? { email } : {}) }, changedAt: change.changedAt.toISOString() };
   }
 }
 

@@ -57,3 +57,15 @@ function singleValued(name: string): PipeTransform {
 
 /** One query parameter as sent (once: a repeated one is a 400), for a protocol endpoint that checks it itself. */
 export const ProtocolQuery = (name: string): ParameterDecorator => Query(name, singleValued(name));
+
+/** Every query parameter as sent (each once: a repeated one is a 400), for pages that read several and check them themselves. */
+export const ProtocolQueries = (): ParameterDecorator =>
+  Query({
+    transform(value: unknown) {
+      const query = (value ?? {}) as Record<string, unknown>;
+      const repeated = Object.keys(query).filter((name) => Array.isArray(query[name]));
+      if (repeated.length)
+        throw new RequestValidationError(repeated.map((name) => ({ field: name, messages: [`${name} must be sent once`] })));
+      return query;
+    },
+  });

@@ -2,13 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, type Provider } from 'oidc-provider';
-import { SecurityConfig } from '../../config/app-config.js';
+import { SecurityConfig, ServerConfig } from '../../config/app-config.js';
 import type { Tenant } from '../../tenants/tenant.js';
+import { isApiScope } from '../../auth/scopes.js';
 import { UsersService } from '../../users/users.service.js';
 import { AccountsService } from '../accounts.service.js';
 import { OidcService } from '../oidc.service.js';
 import { consentPage, errorPage, loginPage } from '../pages/interaction.pages.js';
 import { CsrfTokens } from './csrf-tokens.js';
+import { ConsoleSignIn } from './console-sign-in.js';
+import { isConsoleClient } from '../console-accounts.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { SignInOutcomes } from './sign-in-outcomes.js';
 
@@ -16,6 +19,8 @@ import { SignInOutcomes } from './sign-in-outcomes.js';
 export type InteractionOutcome = { status: number; html: string } | { redirectTo: string };
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+/** Who the sign-in is for: a tenant's client (its users), or the console (operators and tenant admins). */
+type SignInContext = { tenant: Tenant; clientName: string; console: false } | { tenant: undefined; clientName: string; console: true };
 
 const EXPIRED = errorPage(
   'This sign-in has expired',
@@ -42,6 +47,8 @@ export class InteractionsService {
     private readonly users: UsersService,
     private readonly throttle: LoginThrottleService,
     private readonly outcomes: SignInOutcomes,
+    private readonly consoleSignIn: ConsoleSignIn,
+    private readonly server: ServerConfig,
     security: SecurityConfig,
   ) {
     this.csrf = new CsrfTokens(security.secretKey);
@@ -53,7 +60,8 @@ export class InteractionsService {
     const context = await this.context(details);
     if (!context) return { status: 400, html: errorPage('Sign-in unavailable', 'This application is not available for sign-in.') };
     if (details.prompt.name === 'login') return { status: 200, html: this.loginPage(details, context) };
-    if (details.prompt.name === 'consent') return { status: 200, html: await this.consentPage(details, context) };
+    if (details.prompt.name === 'consent' && context.console) return this.consentForConsole(request, response, details);
+    if (details.prompt.name === 'consent' && !context.console) return { status: 200, html: await this.consentPage(details, context) };
     return { status: 400, html: errorPage('Sign-in unavailable', 'This step of the sign-in is not supported.') };
   }
 
@@ -67,6 +75,7 @@ export class InteractionsService {
 
     const email = field(body, 'email').trim();
     const password = field(body, 'password');
+    if (context.console) return this.loginToConsole(request, response, details, context, body, clientAddress);
     const accountKey = LoginThrottleService.accountKey(context.tenant.id, email);
     const addressKey = LoginThrottleService.addressKey(clientAddress);
     const lockedUntil = await this.throttle.check(accountKey, addressKey);
@@ -139,21 +148,88 @@ export class InteractionsService {
     }
   }
 
-  private async context(details: Details): Promise<{ tenant: Tenant; clientName: string } | undefined> {
+  private async context(details: Details): Promise<SignInContext | undefined> {
     const client = await this.oidc.provider.Client.find(String(details.params.client_id));
+    if (client && isConsoleClient(client)) return { tenant: undefined, clientName: client.clientName ?? client.clientId, console: true };
     const tenant = client ? await this.accounts.tenantOfClient(client) : undefined;
-    return client && tenant ? { tenant, clientName: client.clientName ?? client.clientId } : undefined;
+    return client && tenant ? { tenant, clientName: client.clientName ?? client.clientId, console: false } : undefined;
   }
 
-  private loginPage(details: Details, context: { tenant: Tenant; clientName: string }, email?: string, error?: string): string {
+  private loginPage(details: Details, context: SignInContext, email?: string, error?: string, organisation?: string): string {
     return loginPage({
       uid: details.uid,
       csrf: this.csrf.issue(details.uid),
-      tenantName: context.tenant.name,
+      tenantName: context.tenant?.name ?? 'Tenantry console',
       clientName: context.clientName,
       email,
       error,
+      ...(context.console ? { organisation: organisation ?? '' } : {}),
     });
+  }
+
+  /** Operators, or a tenant's admins (the organisation field), under the same throttling and lockout as tenant users. */
+  private async loginToConsole(
+    request: IncomingMessage,
+    response: ServerResponse,
+    details: Details,
+    context: SignInContext,
+    body: unknown,
+    clientAddress: string,
+  ): Promise<InteractionOutcome> {
+    const organisation = field(body, 'organisation').trim();
+    const email = field(body, 'email').trim();
+    const accountKey = await this.consoleSignIn.throttleKey(organisation, email);
+    const addressKey = LoginThrottleService.addressKey(clientAddress);
+    const lockedUntil = await this.throttle.check(accountKey, addressKey);
+    if (lockedUntil) {
+      this.outcomes.record('locked');
+      return { status: 429, html: this.loginPage(details, context, email, this.lockedMessage(lockedUntil), organisation) };
+    }
+    const result = await this.consoleSignIn.authenticate(organisation, email, field(body, 'password'));
+    if (result.outcome !== 'signed-in') {
+      this.outcomes.record('failure');
+      const verdict = await this.throttle.recordFailure(accountKey, addressKey);
+      if (verdict.delayMs > 0) await sleep(verdict.delayMs);
+      const message = verdict.lockedUntil ? this.lockedMessage(verdict.lockedUntil) : result.message;
+      const status = verdict.lockedUntil ? 429 : result.outcome === 'not-admin' ? 403 : 401;
+      return { status, html: this.loginPage(details, context, email, message, organisation) };
+    }
+    await this.throttle.recordSuccess(accountKey);
+    this.outcomes.record('success');
+    this.logger.log(`console account ${result.accountId} signed in`);
+    return this.finish(request, response, { login: { accountId: result.accountId, amr: ['pwd'] } }, false);
+  }
+
+  /**
+   * The console is first-party: no consent screen. Its grant holds exactly
+   * the scopes of the person's role and rejects the rest, so the provider
+   * does not ask again and the tokens carry only what the role allows.
+   */
+  private async consentForConsole(request: IncomingMessage, response: ServerResponse, details: Details): Promise<InteractionOutcome> {
+    const accountId = details.session?.accountId;
+    const allowed = accountId ? await this.consoleSignIn.scopesFor(accountId) : undefined;
+    if (!accountId || !allowed) return { status: 400, html: EXPIRED };
+    const provider = this.oidc.provider;
+    const grant =
+      (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
+      new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+    const requested = String(details.params.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
+    // The provider counts every scope as an OpenID one too, and the API's resource server also carries
+    // the OpenID scopes that release claims (provider-configuration.ts): both get the same verdict.
+    const granted = requested.filter((scope) => !isApiScope(scope) || allowed.includes(scope));
+    const rejected = requested.filter((scope) => isApiScope(scope) && !allowed.includes(scope));
+    if (granted.length) {
+      grant.addOIDCScope(granted.join(' '));
+      grant.addResourceScope(this.server.apiAudience, granted.join(' '));
+    }
+    if (rejected.length) {
+      grant.rejectOIDCScope(rejected.join(' '));
+      grant.rejectResourceScope(this.server.apiAudience, rejected.join(' '));
+    }
+    const grantId = await grant.save();
+    return this.finish(request, response, { consent: { grantId } }, true);
   }
 
   private async consentPage(details: Details, context: { tenant: Tenant; clientName: string }): Promise<string> {

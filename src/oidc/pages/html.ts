@@ -18,7 +18,7 @@ const STYLE = `
 :root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.5}
 body{margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center;background:Canvas;color:CanvasText}
 main{width:min(24rem,100% - 2rem);padding:2rem;border:1px solid GrayText;border-radius:.75rem}
-h1{font-size:1.4rem;margin:0 0 .25rem}p.tenant{margin:0 0 1.5rem;color:GrayText}
+h1{font-size:1.4rem;margin:0 0 .25rem}p.tenant{margin:0 0 1.5rem;color:CanvasText}
 label{display:block;margin:.75rem 0 .25rem;font-weight:600}
 input{box-sizing:border-box;width:100%;padding:.6rem;font:inherit;border:1px solid GrayText;border-radius:.4rem}
 input:focus,button:focus{outline:3px solid Highlight;outline-offset:2px}
@@ -26,6 +26,7 @@ button{margin-top:1.25rem;width:100%;padding:.7rem;font:inherit;font-weight:600;
 button.secondary{background:transparent;color:CanvasText;border:1px solid GrayText}
 .error{margin:1rem 0;padding:.75rem;border-radius:.4rem;background:#fde8e8;color:#8a1010}
 ul.scopes{padding-left:1.25rem}ul.scopes li{margin:.35rem 0}
+.hint{font-weight:400;font-size:.9rem;color:CanvasText;margin:.25rem 0 0}
 `;
 
 export interface PageOptions {

@@ -8,6 +8,15 @@ export interface LoginPageModel {
   clientName: string;
   email?: string;
   error?: string;
+  /** Set (possibly empty) for the console: operators leave it empty, a tenant's admins give its slug. */
+  organisation?: string;
+}
+
+function organisationField(model: LoginPageModel): string {
+  if (model.organisation === undefined) return '';
+  return `<label for="organisation">Organisation <span class="hint">(empty for operators)</span></label>
+<input id="organisation" name="organisation" type="text" autocomplete="organization" autocapitalize="none" spellcheck="false" aria-describedby="organisation-hint" value="${escapeHtml(model.organisation)}">
+<p class="hint" id="organisation-hint">Administrators of an organisation: its identifier (slug), for example <code>acme</code>.</p>`;
 }
 
 export function loginPage(model: LoginPageModel): string {
@@ -18,6 +27,7 @@ export function loginPage(model: LoginPageModel): string {
     body: `<p>to continue to <strong>${escapeHtml(model.clientName)}</strong></p>
 <form method="post" action="/interaction/${escapeHtml(model.uid)}/login" novalidate>
 <input type="hidden" name="csrf" value="${escapeHtml(model.csrf)}">
+${organisationField(model)}
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="username" required autofocus value="${escapeHtml(model.email ?? '')}"${model.error ? ' aria-describedby="error"' : ''}>
 <label for="password">Password</label>

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../tenants.service.js';
 import { TENANT_PLACEMENTS, TENANT_STATUSES, type TenantPlacement, type TenantStatus } from '../tenant.js';
 
@@ -14,6 +14,12 @@ export class ListTenantsQueryDto {
   @IsOptional()
   @IsIn(TENANT_STATUSES)
   status?: TenantStatus;
+
+  @ApiPropertyOptional({ description: 'Only tenants whose slug contains this text' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(63)
+  search?: string;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
@@ -34,4 +40,11 @@ export class MoveTenantDto {
   @ApiProperty({ enum: TENANT_PLACEMENTS, description: 'Where the tenant data should live' })
   @IsIn(TENANT_PLACEMENTS)
   placement!: TenantPlacement;
+}
+
+export class UpdateTenantDto {
+  @ApiPropertyOptional({ description: "Platform setting: the tenant's own admins may toggle its flags" })
+  @ValidateIf((_object, value) => value !== undefined) // null is not "absent": it is refused
+  @IsBoolean()
+  adminsMayToggleFlags?: boolean;
 }

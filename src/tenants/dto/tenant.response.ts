@@ -9,6 +9,7 @@ export class TenantResponse {
   @ApiProperty({ example: 'Acme Corporation' }) name!: string;
   @ApiProperty({ enum: ['isolated', 'pooled'] }) placement!: string;
   @ApiProperty({ enum: ['active', 'suspended', 'deleting'] }) status!: string;
+  @ApiProperty({ description: "The tenant's own admins may toggle its flags" }) adminsMayToggleFlags!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static from(tenant: Tenant): TenantResponse {
@@ -18,6 +19,7 @@ export class TenantResponse {
       name: tenant.name,
       placement: tenant.placement,
       status: tenant.status,
+      adminsMayToggleFlags: tenant.adminsMayToggleFlags,
       createdAt: tenant.createdAt.toISOString(),
     };
   }

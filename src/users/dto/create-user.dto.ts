@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { TENANT_USER_ROLES, type TenantUserRole } from '../../auth/console-roles.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password.js';
 
 export class CreateUserDto {
@@ -22,4 +23,21 @@ export class CreateUserDto {
   @IsOptional()
   @IsBoolean()
   emailVerified?: boolean;
+
+  @ApiPropertyOptional({ enum: TENANT_USER_ROLES, default: 'member' })
+  @IsOptional()
+  @IsIn(TENANT_USER_ROLES)
+  role?: TenantUserRole;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: TENANT_USER_ROLES })
+  @ValidateIf((_object, value) => value !== undefined) // null is not "absent": it is refused
+  @IsIn(TENANT_USER_ROLES)
+  role?: TenantUserRole;
+
+  @ApiPropertyOptional({ description: 'A disabled user cannot sign in; its sessions end at the next check' })
+  @ValidateIf((_object, value) => value !== undefined) // null is not "absent": it is refused
+  @IsBoolean()
+  disabled?: boolean;
 }
