@@ -1,7 +1,7 @@
 import type { ConsoleSession } from '../console-session.js';
 import { may } from '../console-session.js';
 import { formatDate, markup } from './html.js';
-import { roleSelect } from './people.views.js';
+import { accountControls } from './people.views.js';
 import { csrfField, layout, problemList } from './layout.js';
 
 type Messages = { notice?: string; error?: string; errors?: { field: string; messages: string[] }[] };
@@ -26,33 +26,14 @@ export function operatorsPage(session: ConsoleSession, operators: OperatorItem[]
         <td>${formatDate(operator.createdAt)}</td>
         ${
           canWrite
-            ? markup`<td class="actions">
-                <form method="post" action="/console/operators/${operator.id}">
-                  ${csrfField(session)}${roleSelect(`operator-role-${operator.id}`, 'role', roles, operator.role, `Role of ${operator.email}`)}<input
-                    type="hidden"
-                    name="disabled"
-                    value="${String(operator.disabled)}"
-                  /><button type="submit" class="secondary">Set role<span class="visually-hidden"> of ${operator.email}</span></button>
-                </form>
-                <form
-                  method="post"
-                  action="/console/operators/${operator.id}"
-                  ${operator.disabled ? '' : markup` data-confirm="Disable ${operator.email}?"`}
-                >
-                  ${csrfField(session)}<input type="hidden" name="role" value="${operator.role}" /><input
-                    type="hidden"
-                    name="disabled"
-                    value="${String(!operator.disabled)}"
-                  /><button type="submit" class="secondary">
-                    ${operator.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${operator.email}</span>
-                  </button>
-                </form>
-                <form method="post" action="/console/operators/${operator.id}/delete" data-confirm="Delete operator ${operator.email}?">
-                  ${csrfField(session)}<input type="hidden" name="email" value="${operator.email}" /><button type="submit" class="danger">
-                    Delete<span class="visually-hidden"> ${operator.email}</span>
-                  </button>
-                </form>
-              </td>`
+            ? accountControls(session, {
+                action: `/console/operators/${operator.id}`,
+                roleFieldId: `operator-role-${operator.id}`,
+                roles,
+                account: operator,
+                disableQuestion: `Disable ${operator.email}?`,
+                deleteQuestion: `Delete operator ${operator.email}?`,
+              })
             : ''
         }
       </tr>`,

@@ -21,6 +21,45 @@ export function roleSelect(id: string, name: string, roles: readonly string[], c
     </select>`;
 }
 
+/** A person's row controls (role, enable/disable, delete), the same for tenant users and operators. */
+export function accountControls(
+  session: ConsoleSession,
+  options: {
+    /** Where the role and disabled changes are posted; deletion posts to `${action}/delete`. */
+    action: string;
+    roleFieldId: string;
+    roles: readonly string[];
+    account: { email: string; role: string; disabled: boolean };
+    disableQuestion: string;
+    deleteQuestion: string;
+  },
+): Html {
+  const { action, account } = options;
+  return markup`<td class="actions">
+                <form method="post" action="${action}">
+                  ${csrfField(session)}${roleSelect(options.roleFieldId, 'role', options.roles, account.role, `Role of ${account.email}`)}<input
+                    type="hidden"
+                    name="disabled"
+                    value="${String(account.disabled)}"
+                  /><button type="submit" class="secondary">Set role<span class="visually-hidden"> of ${account.email}</span></button>
+                </form>
+                <form method="post" action="${action}" ${account.disabled ? '' : markup` data-confirm="${options.disableQuestion}"`}>
+                  ${csrfField(session)}<input type="hidden" name="role" value="${account.role}" /><input
+                    type="hidden"
+                    name="disabled"
+                    value="${String(!account.disabled)}"
+                  /><button type="submit" class="secondary">
+                    ${account.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${account.email}</span>
+                  </button>
+                </form>
+                <form method="post" action="${action}/delete" data-confirm="${options.deleteQuestion}">
+                  ${csrfField(session)}<input type="hidden" name="email" value="${account.email}" /><button type="submit" class="danger">
+                    Delete<span class="visually-hidden"> ${account.email}</span>
+                  </button>
+                </form>
+              </td>`;
+}
+
 export function usersPage(session: ConsoleSession, slug: string, users: UserItem[], messages: Messages = {}): string {
   const base = `/console/tenants/${encodeURIComponent(slug)}/users`;
   const canWrite = may(session, 'users:write');
@@ -36,33 +75,14 @@ export function usersPage(session: ConsoleSession, slug: string, users: UserItem
         <td>${formatDate(user.createdAt)}</td>
         ${
           canWrite
-            ? markup`<td class="actions">
-                <form method="post" action="${base}/${user.id}">
-                  ${csrfField(session)}${roleSelect(`role-${user.id}`, 'role', ['member', 'admin'], user.role, `Role of ${user.email}`)}<input
-                    type="hidden"
-                    name="disabled"
-                    value="${String(user.disabled)}"
-                  /><button type="submit" class="secondary">Set role<span class="visually-hidden"> of ${user.email}</span></button>
-                </form>
-                <form
-                  method="post"
-                  action="${base}/${user.id}"
-                  ${user.disabled ? '' : markup` data-confirm="Disable ${user.email}? They can no longer sign in."`}
-                >
-                  ${csrfField(session)}<input type="hidden" name="role" value="${user.role}" /><input
-                    type="hidden"
-                    name="disabled"
-                    value="${String(!user.disabled)}"
-                  /><button type="submit" class="secondary">
-                    ${user.disabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${user.email}</span>
-                  </button>
-                </form>
-                <form method="post" action="${base}/${user.id}/delete" data-confirm="Delete ${user.email}? This cannot be undone.">
-                  ${csrfField(session)}<input type="hidden" name="email" value="${user.email}" /><button type="submit" class="danger">
-                    Delete<span class="visually-hidden"> ${user.email}</span>
-                  </button>
-                </form>
-              </td>`
+            ? accountControls(session, {
+                action: `${base}/${user.id}`,
+                roleFieldId: `role-${user.id}`,
+                roles: ['member', 'admin'],
+                account: user,
+                disableQuestion: `Disable ${user.email}? They can no longer sign in.`,
+                deleteQuestion: `Delete ${user.email}? This cannot be undone.`,
+              })
             : ''
         }
       </tr>`,
