@@ -7,7 +7,7 @@ import { ChangeBus } from './infra/database/change-bus.service.js';
 import { DatabaseService } from './infra/database/database.service.js';
 import type { Server } from 'node:http';
 import { answerTaggedBodies } from './infra/http/conditional-read.js';
-import { corsDelegator } from './infra/http/cors.js';
+import { answerCrossOrigin } from './infra/http/cors.js';
 import { Draining } from './infra/http/draining.js';
 import { drainConnections, trackConnections } from './infra/http/graceful-shutdown.js';
 import { frameworkErrorHandler, refuseUnreadableUrls } from './infra/http/refused-request.js';
@@ -16,6 +16,7 @@ import { createRootLogger, PinoNestLogger } from './infra/logging/logger.js';
 import { createRequestLogger } from './infra/logging/request-logging.js';
 import { ConsoleClient } from './oidc/console-client.js';
 import { MaintenanceService } from './oidc/maintenance.service.js';
+import { mountAuthorizationServer } from './oidc/oidc-mount.js';
 import { OIDC_MOUNT_PATH, OidcService } from './oidc/oidc.service.js';
 import { WebOriginsService } from './oidc/web-origins.service.js';
 import { setupOpenApi } from './openapi.js';
@@ -47,8 +48,8 @@ export interface CreateAppOptions {
 /**
  * Builds the whole app, ready to listen: used by main.ts and by the e2e tests,
  * so tests run exactly what production runs. One HTTP pipeline, Nest on
- * Fastify, with oidc-provider mounted at /oidc the way its documentation
- * shows for Fastify (middie, before any body parser).
+ * Fastify, with oidc-provider mounted at /oidc as a hijacked catch-all
+ * route in a scope without body parsers (see mountAuthorizationServer).
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<TenantryApp> {
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
@@ -70,9 +71,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Browser apps on their own origins call OFREP, the token's own API and the change streams;
   // the authorization server under /oidc answers its own CORS (clientBasedCORS).
   const webOrigins = app.get(WebOriginsService);
-  app.enableCors({
-    delegator: corsDelegator({ crossOrigin: (path) => CROSS_ORIGIN_PATHS.test(path), allows: (origin) => webOrigins.isRegistered(origin) }),
-  } as never);
+  answerCrossOrigin(fastify, { crossOrigin: (path) => CROSS_ORIGIN_PATHS.test(path), allows: (origin) => webOrigins.isRegistered(origin) });
 
   const database = app.get(DatabaseService);
   await database.migrateControlPlane();
@@ -87,7 +86,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const oidc = app.get(OidcService);
   await oidc.start();
   await app.get(ConsoleClient).ensure();
-  app.use(OIDC_MOUNT_PATH, oidc.handle);
+  mountAuthorizationServer(fastify, OIDC_MOUNT_PATH, oidc.handle);
   app.get(MaintenanceService).start();
 
   setupOpenApi(app, config.server);

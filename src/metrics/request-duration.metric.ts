@@ -46,7 +46,7 @@ function pathOf(provider: Provider, name: string): string | undefined {
  * `http_request_duration_seconds` by method, route pattern and status, from
  * one Fastify onResponse hook. Nest routes are labelled by their pattern
  * (`/api/v1/tenants/:slug/features`); requests the authorization server
- * answered (mounted through middie, so no Fastify route matched) by the
+ * answered (its one catch-all route, `/oidc/*`) by the
  * provider's route pattern (`/oidc/token`, `/oidc/auth/:uid`). It runs on
  * every request, so the labels of a series are built once and looked up,
  * and `reply.elapsedTime` (Fastify's own clock from the start of routing)
@@ -58,11 +58,13 @@ export class RequestDurationMetric {
   private readonly series = new Map<string, Map<string, Map<number, RequestLabels>>>();
   private readonly oidcPaths = new Map<string, string>();
   private oidcPathsWithUid: [prefix: string, pattern: string][] = [];
+  private readonly oidcCatchAll: string;
 
   constructor(
     registry: Registry,
     private readonly oidcMountPath: string,
   ) {
+    this.oidcCatchAll = `${oidcMountPath}/*`;
     this.histogram = new Histogram({
       name: 'tenantry_http_request_duration_seconds',
       help: 'Time from routing a request to the end of its response, by method, route pattern and status code.',
@@ -88,7 +90,9 @@ export class RequestDurationMetric {
 
   readonly onResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     // `is404` is cheap; `routeOptions` builds an object, so it is read only for a matched route.
-    const route = request.is404 ? this.routeOfUnmatched(request.originalUrl) : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+    let route = request.is404 ? this.routeOfUnmatched(request.originalUrl) : (request.routeOptions.url ?? UNMATCHED_ROUTE);
+    // The authorization server's catch-all route (/oidc/*): labelled by the provider's own route pattern.
+    if (route === this.oidcCatchAll || route === this.oidcMountPath) route = this.routeOfUnmatched(request.originalUrl);
     this.histogram.observe(this.labels(route, request.raw.method, reply.statusCode), reply.elapsedTime / 1000);
     done();
   };
