@@ -58,11 +58,12 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const apiKey = presentedApiKey(request.headers);
     if (apiKey !== undefined) return this.admitApiKey(apiKey, request, rule);
-    const presented = presentedToken(request.headers.authorization);
-    const cached = presented ? this.verified.get(presented.token) : undefined;
-    if (!cached) return this.verifyThenAuthorize(context, request, presented, rule);
+    const authorization = request.headers.authorization;
+    const known = authorization === undefined ? undefined : this.verified.get(authorization);
+    if (!known) return this.verifyThenAuthorize(context, request, authorization, rule);
+    const cached = known.principal;
     request.user = cached;
-    const bound = this.checkBinding(cached, presented!, request);
+    const bound = this.checkBinding(cached, known.presented, request);
     if (bound !== undefined) return bound.then(() => this.authorize(cached, rule)).then(() => true);
     const decided = this.authorize(cached, rule);
     return decided === undefined ? true : decided.then(() => true);
@@ -190,13 +191,14 @@ export class AccessTokenGuard extends AuthGuard(ACCESS_TOKEN_STRATEGY) {
   private async verifyThenAuthorize(
     context: ExecutionContext,
     request: AuthenticatedRequest,
-    presented: PresentedToken | undefined,
+    authorization: string | undefined,
     rule: AccessRule,
   ): Promise<boolean> {
     await super.canActivate(context);
     const principal = request.user as Principal;
-    if (presented) {
-      this.verified.set(presented.token, principal);
+    const presented = presentedToken(authorization);
+    if (authorization !== undefined && presented) {
+      this.verified.set(authorization, { principal, presented });
       await this.checkBinding(principal, presented, request);
     }
     await this.authorize(principal, rule);

@@ -12,16 +12,22 @@ const principal = (expiresAt: number): Principal => ({
   expiresAt,
 });
 
+const bearer = { scheme: 'bearer', token: 'token' } as const;
+
 describe(VerifiedTokenCache.name, () => {
   it('serves a verified token until the token expires', () => {
     const cache = new VerifiedTokenCache();
-    cache.set('token', principal(1_000));
-    expect(cache.get('token', 999)).toEqual(principal(1_000));
-    expect(cache.get('token', 1_000)).toBeUndefined();
-    expect(cache.get('token', 999)).toBeUndefined();
+    cache.set('Bearer token', { principal: principal(1_000), presented: bearer });
+    expect(cache.get('Bearer token', 999)).toEqual({ principal: principal(1_000), presented: bearer });
+    expect(cache.get('Bearer token', 1_000)).toBeUndefined();
+    expect(cache.get('Bearer token', 999)).toBeUndefined();
   });
 
-  it('knows nothing of a token it was not given', () => {
-    expect(new VerifiedTokenCache().get('other', 0)).toBeUndefined();
+  it('knows a token only as it was presented, and nothing of a token it was not given', () => {
+    const cache = new VerifiedTokenCache();
+    cache.set('Bearer token', { principal: principal(1_000), presented: bearer });
+    expect(cache.get('DPoP token', 0)).toBeUndefined();
+    expect(cache.get('token', 0)).toBeUndefined();
+    expect(new VerifiedTokenCache().get('Bearer other', 0)).toBeUndefined();
   });
 });

@@ -17,6 +17,12 @@ export function presentedToken(authorization: string | undefined): PresentedToke
   return { scheme: match[1]!.toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: match[2]! };
 }
 
+/** A verified token: who it acts for, and how it was presented. */
+export interface VerifiedCredentials {
+  principal: Principal;
+  presented: PresentedToken;
+}
+
 /**
  * Principals of tokens already verified, until the token's own expiry. A
  * client reuses its token for many calls, and the signature check is the
@@ -24,21 +30,26 @@ export function presentedToken(authorization: string | undefined): PresentedToke
  * and a verification is a pure function of the token and the issuer's keys,
  * so nothing can make an entry stale but its expiry (revocation and, for a
  * DPoP-bound token, the proof are checked on every request, after this).
+ *
+ * Entries are keyed by the Authorization header exactly as it came (scheme
+ * and token), so a request that presents a known token the same way is
+ * answered without parsing the header; any other spelling is parsed and
+ * verified, then known under that spelling too.
  */
 @Injectable()
 export class VerifiedTokenCache {
-  private readonly entries = new LruCache<string, Principal>(CAPACITY);
+  private readonly entries = new LruCache<string, VerifiedCredentials>(CAPACITY);
 
-  get(token: string, nowSeconds = Date.now() / 1000): Principal | undefined {
-    const principal = this.entries.get(token);
-    if (principal && principal.expiresAt <= nowSeconds) {
-      this.entries.delete(token);
+  get(authorization: string, nowSeconds = Date.now() / 1000): VerifiedCredentials | undefined {
+    const verified = this.entries.get(authorization);
+    if (verified && verified.principal.expiresAt <= nowSeconds) {
+      this.entries.delete(authorization);
       return undefined;
     }
-    return principal;
+    return verified;
   }
 
-  set(token: string, principal: Principal): void {
-    this.entries.set(token, principal);
+  set(authorization: string, verified: VerifiedCredentials): void {
+    this.entries.set(authorization, verified);
   }
 }
