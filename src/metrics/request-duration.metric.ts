@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Provider } from 'oidc-provider';
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { LabelledHistogram, type HistogramSeries } from './labelled-histogram.js';
 
 /** The route label of a request no route answered (404s): never the raw path, so a scan cannot mint series. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -48,14 +49,15 @@ function pathOf(provider: Provider, name: string): string | undefined {
  * (`/api/v1/tenants/:slug/features`); requests the authorization server
  * answered (its one catch-all route, `/oidc/*`) by the
  * provider's route pattern (`/oidc/token`, `/oidc/auth/:uid`). It runs on
- * every request, so the labels of a series are built once and looked up,
+ * every request, so each series is made once and looked up (and observed
+ * without label work, see LabelledHistogram),
  * and `reply.elapsedTime` (Fastify's own clock from the start of routing)
  * saves a hook at the start.
  */
 export class RequestDurationMetric {
-  private readonly histogram: Histogram<keyof RequestLabels>;
-  // route → method → status → labels.
-  private readonly series = new Map<string, Map<string, Map<number, RequestLabels>>>();
+  private readonly histogram: LabelledHistogram;
+  // route → method → status → series.
+  private readonly series = new Map<string, Map<string, Map<number, HistogramSeries>>>();
   private readonly oidcPaths = new Map<string, string>();
   private oidcPathsWithUid: [prefix: string, pattern: string][] = [];
   private readonly oidcCatchAll: string;
@@ -65,13 +67,12 @@ export class RequestDurationMetric {
     private readonly oidcMountPath: string,
   ) {
     this.oidcCatchAll = `${oidcMountPath}/*`;
-    this.histogram = new Histogram({
-      name: 'tenantry_http_request_duration_seconds',
-      help: 'Time from routing a request to the end of its response, by method, route pattern and status code.',
-      labelNames: ['method', 'route', 'status_code'],
-      buckets: BUCKETS,
-      registers: [registry],
-    });
+    this.histogram = new LabelledHistogram(
+      'tenantry_http_request_duration_seconds',
+      'Time from routing a request to the end of its response, by method, route pattern and status code.',
+      BUCKETS,
+      registry,
+    );
   }
 
   /** Reads the authorization server's routes; called for each provider built (they are rebuilt with the same routes). */
@@ -93,7 +94,7 @@ export class RequestDurationMetric {
     let route = request.is404 ? this.routeOfUnmatched(request.originalUrl) : (request.routeOptions.url ?? UNMATCHED_ROUTE);
     // The authorization server's catch-all route (/oidc/*): labelled by the provider's own route pattern.
     if (route === this.oidcCatchAll || route === this.oidcMountPath) route = this.routeOfUnmatched(request.originalUrl);
-    this.histogram.observe(this.labels(route, request.raw.method, reply.statusCode), reply.elapsedTime / 1000);
+    this.histogram.observe(this.seriesOf(route, request.raw.method, reply.statusCode), reply.elapsedTime / 1000);
     done();
   };
 
@@ -110,14 +111,14 @@ export class RequestDurationMetric {
     return UNMATCHED_ROUTE;
   }
 
-  private labels(route: string, rawMethod: string | undefined, status: number): RequestLabels {
+  private seriesOf(route: string, rawMethod: string | undefined, status: number): HistogramSeries {
     const method = rawMethod !== undefined && METHODS.has(rawMethod) ? rawMethod : OTHER_METHOD;
     let byMethod = this.series.get(route);
     if (!byMethod) this.series.set(route, (byMethod = new Map()));
     let byStatus = byMethod.get(method);
     if (!byStatus) byMethod.set(method, (byStatus = new Map()));
-    let labels = byStatus.get(status);
-    if (!labels) byStatus.set(status, (labels = { method, route, status_code: status }));
-    return labels;
+    let series = byStatus.get(status);
+    if (!series) byStatus.set(status, (series = this.histogram.series({ method, route, status_code: status } satisfies RequestLabels)));
+    return series;
   }
 }
