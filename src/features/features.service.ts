@@ -11,6 +11,7 @@ import {
   type TenantFeatureState,
 } from './feature.js';
 import { FeaturesError } from './features.errors.js';
+import { compactRecord, compactRules, EMPTY_RECORD } from './flag-evaluation.js';
 import { FeaturesRepository } from './features.repository.js';
 import { checkEdit, draftFeature, type CreateFeatureCommand, type UpdateFeatureCommand } from './catalogue-input.js';
 import { checkMetadata, checkTargeting, type SettingInput } from './flag-input.js';
@@ -26,11 +27,12 @@ export const TENANT_FLAGS_CHANGED = 'tenant-feature';
 
 export function effectiveState(feature: Feature, override: TenantFeatureOverride | null | undefined): TenantFeatureState {
   const enabled = override ? override.enabled : feature.defaultEnabled;
-  const tenantVariants = override?.variants ?? {};
-  const variants = { ...feature.variants, ...tenantVariants };
+  const tenantVariants = compactRecord(override?.variants);
+  // The catalogue's own objects where the tenant adds nothing: every tenant's state of a flag shares them.
+  const variants = tenantVariants === EMPTY_RECORD ? feature.variants : { ...feature.variants, ...tenantVariants };
   const onVariant = override?.variant != null && override.variant in variants ? override.variant : feature.defaultVariant;
   const variant = enabled ? onVariant : feature.offVariant;
-  const tenantMetadata = override?.metadata ?? {};
+  const tenantMetadata = compactRecord(override?.metadata);
   return {
     key: feature.key,
     description: feature.description,
@@ -44,9 +46,9 @@ export function effectiveState(feature: Feature, override: TenantFeatureOverride
     variants,
     tenantVariants,
     defaultValue: feature.defaultValue,
-    rules: override?.rules ?? [],
+    rules: compactRules(override?.rules),
     rollout: override?.rollout ?? null,
-    metadata: { ...feature.metadata, ...tenantMetadata },
+    metadata: tenantMetadata === EMPTY_RECORD ? feature.metadata : { ...feature.metadata, ...tenantMetadata },
     tenantMetadata,
     source: override && override.origin === 'override' ? 'tenant' : 'default',
     updatedAt: override?.updatedAt ?? null,

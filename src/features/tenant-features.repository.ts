@@ -3,7 +3,7 @@ import type { Tenant } from '../tenants/tenant.js';
 import { TenantDataService, type TenantDatabase } from '../tenants/tenant-data.service.js';
 import { Prisma } from '../generated/tenant/client.js';
 import type { FeatureActor, FeatureChange, FeatureSnapshot } from './feature.js';
-import type { FlagMetadata, Rollout, TargetingRule, Variants } from './flag-evaluation.js';
+import { compactRecord, compactRules, type FlagMetadata, type Rollout, type TargetingRule, type Variants } from './flag-evaluation.js';
 import { segmentsNamed } from './conditions.js';
 import { FeaturesError } from './features.errors.js';
 import { holdSegmentLock, missingSegments } from './tenant-segments.repository.js';
@@ -97,10 +97,12 @@ type OverrideRow = Omit<TenantFeatureOverride, 'variants' | 'rules' | 'rollout' 
 function toOverride(row: OverrideRow): TenantFeatureOverride {
   return {
     ...row,
-    variants: (row.variants ?? {}) as Variants,
-    rules: (row.rules ?? []) as TargetingRule[],
+    // Kept in the flag cache for as long as the tenant is read: nothing of its own is held as the shared empty value.
+    origin: row.origin === 'seed' ? 'seed' : row.origin,
+    variants: compactRecord(row.variants as Variants | null),
+    rules: compactRules(row.rules as TargetingRule[] | null),
     rollout: (row.rollout ?? null) as Rollout | null,
-    metadata: (row.metadata ?? {}) as FlagMetadata,
+    metadata: compactRecord(row.metadata as FlagMetadata | null),
   };
 }
 
