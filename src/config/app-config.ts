@@ -92,6 +92,8 @@ export class TenancyConfig {
     readonly defaultPlacement: (typeof TENANT_PLACEMENT_VALUES)[number],
     readonly migrationConcurrency: number,
     readonly moveGraceSeconds: number,
+    /** Isolated tenants' Prisma clients kept open (least recently used beyond). */
+    readonly clientCacheSize: number,
   ) {}
 }
 
@@ -200,7 +202,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     ),
     new OperationsConfig(values.KEY_ROTATION_INTERVAL, values.TOKEN_PURGE_INTERVAL, values.TOKEN_RATE_LIMIT, values.API_KEY_RATE_LIMIT),
     values.LOG_LEVEL,
-    new TenancyConfig(values.TENANT_PLACEMENT, values.TENANT_MIGRATION_CONCURRENCY, values.TENANT_MOVE_GRACE),
+    new TenancyConfig(values.TENANT_PLACEMENT, values.TENANT_MIGRATION_CONCURRENCY, values.TENANT_MOVE_GRACE, values.TENANT_CLIENT_CACHE),
     readMetricsToken(values.METRICS_TOKEN, values.NODE_ENV, security.secretKey),
   );
 }
