@@ -82,6 +82,21 @@ describe('CORS follows the client registry', () => {
     expect(refused.headers.get('access-control-allow-origin')).toBe(APP);
   });
 
+  it('marks the cross-origin paths’ answers Vary: Origin, with or without an Origin, and no other route’s', async () => {
+    const withoutOrigin = await fetch(`${testApp.url}/api/v1/me/features`, { headers: { authorization: `Bearer ${token}` } });
+    expect(withoutOrigin.status).toBe(200);
+    expect(withoutOrigin.headers.get('vary')).toBe('Origin');
+    const health = await fetch(`${testApp.url}/health/live`, { headers: { origin: APP } });
+    expect(health.status).toBe(200);
+    expect(health.headers.get('vary')).toBeNull();
+    expect(health.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a preflight from a registered origin that names no method with a 400', async () => {
+    const response = await fetch(`${testApp.url}/ofrep/v1/evaluate/flags`, { method: 'OPTIONS', headers: { origin: APP } });
+    expect(response.status).toBe(400);
+  });
+
   it('keeps the admin API same-origin only', async () => {
     const response = await preflight('/api/v1/tenants', APP, 'GET');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
