@@ -194,7 +194,7 @@ export const CONFIGURATION_VARIABLES = {
       'isolated tenants whose Prisma client is kept between requests (~0.35 MB each); the least recently used beyond it is closed and rebuilt (~2.5 ms) on its next request. Pooled tenants share one client',
     min: 1,
     max: 100_000,
-    default: 128,
+    default: 64,
   },
   // The default outlasts the 10 s for which an instance may route by a cached
   // placement, so a read that raced the switch still finds its data.
