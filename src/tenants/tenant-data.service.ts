@@ -2,7 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as TenantPrismaClient, type Prisma } from '../generated/tenant/client.js';
 import { LruCache } from '../infra/cache/lru-cache.js';
-import { DatabaseService } from '../infra/database/database.service.js';
+import { DatabaseService, PRISMA_CLIENT_OPTIONS } from '../infra/database/database.service.js';
 import { TenancyConfig } from '../config/app-config.js';
 import { CONTROL_SCHEMA, POOLED_ROLE, quoteSchema, TENANT_ID_SETTING } from '../infra/database/schema-names.js';
 import { tenantDataLockKey } from './tenant-locks.js';
@@ -105,7 +105,7 @@ export class TenantDataService implements OnApplicationShutdown {
   private clientFor(schemaName: string): TenantPrismaClient {
     let client = this.clients.get(schemaName);
     if (!client) {
-      client = new TenantPrismaClient({ adapter: new PrismaPg(this.database.pool, { schema: schemaName }) });
+      client = new TenantPrismaClient({ ...PRISMA_CLIENT_OPTIONS, adapter: new PrismaPg(this.database.pool, { schema: schemaName }) });
       this.clients.set(schemaName, client);
     }
     return client;

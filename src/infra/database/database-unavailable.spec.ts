@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient as ControlPrismaClient } from '../../generated/control/client.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
+import { PRISMA_CLIENT_OPTIONS } from './database.service.js';
 
 /** A server message as pg-protocol's parser builds it: a DatabaseError with the fields of the ErrorResponse. */
 function serverError(code: string, message: string, severity = 'FATAL'): pg.DatabaseError {
@@ -48,6 +49,7 @@ class ExhaustedPool extends pg.Pool {
 /** What Prisma 7 (through @prisma/adapter-pg) throws when pg fails with `failure`: the real wrapping, no server needed. */
 async function throughPrisma(failure: Error | pg.Pool, work: (prisma: ControlPrismaClient) => Promise<unknown>): Promise<unknown> {
   const prisma = new ControlPrismaClient({
+    ...PRISMA_CLIENT_OPTIONS,
     adapter: new PrismaPg(failure instanceof pg.Pool ? failure : new FailingPool(failure), { schema: 'tenantry' }),
   });
   try {

@@ -10,6 +10,16 @@ import { CONTROL_SCHEMA } from './schema-names.js';
 
 export type { ControlPrismaClient };
 
+/**
+ * What every Prisma client here is built with, whatever NODE_ENV says.
+ * Outside NODE_ENV=production Prisma's default ('colorless') names the
+ * caller's source line in an error's message, so it captures a stack trace
+ * on every query, failing or not: a raw query cost 70 µs of CPU with it and
+ * 60 µs without, measured here. Errors keep their code and the database's
+ * message, and the container ran this already (NODE_ENV=production).
+ */
+export const PRISMA_CLIENT_OPTIONS = { errorFormat: 'minimal' } as const;
+
 // While a server database is unreachable, requests fail within this long (a
 // 503) instead of waiting for a connection that may never come. It bounds the
 // wait for a free pooled connection too, and is shorter than a transaction's
@@ -68,7 +78,7 @@ export class DatabaseService implements OnApplicationShutdown {
     // caller's next query fails with the error anyway, and the pool drops
     // the dead client when it comes back.
     pool.on('connect', (client) => client.on('error', ignoreReportedElsewhere));
-    const control = new ControlPrismaClient({ adapter: new PrismaPg(pool, { schema: CONTROL_SCHEMA }) });
+    const control = new ControlPrismaClient({ ...PRISMA_CLIENT_OPTIONS, adapter: new PrismaPg(pool, { schema: CONTROL_SCHEMA }) });
     return new DatabaseService(pool, control, { ...connection, application_name: 'tenantry-listener' }, embedded);
   }
 
