@@ -44,6 +44,8 @@ function invalid(detail: string): AuthError {
 export class ApiKeyAuthenticatorService extends ApiKeyAuthenticator {
   private readonly verified;
   private readonly rates = new WeakMap<Principal, number>();
+  /** The hash each principal's key is cached by, so a later check reads the same cache entry. */
+  private readonly hashes = new WeakMap<Principal, string>();
 
   constructor(
     private readonly repository: ApiKeysRepository,
@@ -65,9 +67,23 @@ export class ApiKeyAuthenticatorService extends ApiKeyAuthenticator {
     const keyHash = hashClientSecret(key);
     const cached = this.verified.get(keyHash);
     if (cached !== undefined) return this.check(cached, request);
-    return this.verified
-      .getOrLoad(keyHash, () => this.load(keyHash), { ttlMs: (loaded) => (loaded ? CACHE_TTL_MS : UNKNOWN_TTL_MS) })
-      .then((loaded) => this.check(loaded, request));
+    return this.loadCached(keyHash).then((loaded) => this.check(loaded, request));
+  }
+
+  private loadCached(keyHash: string): Promise<VerifiedKey | null> {
+    return this.verified.getOrLoad(keyHash, () => this.load(keyHash), { ttlMs: (loaded) => (loaded ? CACHE_TTL_MS : UNKNOWN_TTL_MS) });
+  }
+
+  isActive(principal: Principal): boolean | Promise<boolean> {
+    const keyHash = this.hashes.get(principal);
+    if (keyHash === undefined) return false;
+    const active = (verified: VerifiedKey | null): boolean =>
+      verified !== null &&
+      verified.key.id === principal.apiKey?.id &&
+      (verified.key.expiresAt === null || verified.key.expiresAt.getTime() > Date.now());
+    const cached = this.verified.get(keyHash);
+    if (cached !== undefined) return active(cached);
+    return this.loadCached(keyHash).then(active);
   }
 
   admit(principal: Principal): void | Promise<void> {
@@ -111,6 +127,7 @@ export class ApiKeyAuthenticatorService extends ApiKeyAuthenticator {
       apiKey: { id: key.id, kind: key.kind },
     };
     if (key.rateLimitPerMinute !== null) this.rates.set(principal, key.rateLimitPerMinute);
+    this.hashes.set(principal, keyHash);
     return { key, principal, origins: new Set(key.origins), addresses: addressRanges(key.ipRanges) };
   }
 }

@@ -34,6 +34,9 @@ export abstract class ApiKeyAuthenticator {
 
   /** Spends one request of the key's rate limit (publishable keys); an AuthError when it is exhausted. */
   abstract admit(principal: Principal): void | Promise<void>;
+
+  /** Whether the key a principal it returned acts as is still good (not revoked, not expired): for streams that outlive their request. */
+  abstract isActive(principal: Principal): boolean | Promise<boolean>;
 }
 
 /** The origins of live publishable keys, which CORS answers as it answers clients' web origins. */

@@ -2,13 +2,14 @@ import { Controller, Headers, HttpCode, type MessageEvent, Post, Sse } from '@ne
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProperty, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { AllowPublishableKey, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
+import { CredentialLiveness } from '../auth/credential-liveness.js';
 import type { Principal } from '../auth/principal.js';
 import { ServerConfig } from '../config/app-config.js';
 import { StreamTickets } from './stream-tickets.js';
 import { Public } from '../auth/public.decorator.js';
 import { ActingTenant, ActsOnTenant } from '../tenants/acting-tenant.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { FeatureEventsService, parseLastEventId } from './feature-events.service.js';
+import { FeatureEventsService, parseLastEventId, type StreamCredential } from './feature-events.service.js';
 import { FeaturesService } from './features.service.js';
 import { ProtocolQuery } from '../infra/http/validation.js';
 
@@ -28,7 +29,13 @@ export class FeatureEventsController {
     private readonly tickets: StreamTickets,
     private readonly server: ServerConfig,
     private readonly features: FeaturesService,
+    private readonly credentials: CredentialLiveness,
   ) {}
+
+  /** A stream opened with a token or key lasts while that credential holds. */
+  private credentialOf(principal: Principal): StreamCredential {
+    return { expiresAt: this.credentials.expiresAt(principal), holds: () => this.credentials.holds(principal) };
+  }
 
   @Sse('api/v1/me/feature-events')
   @RequireScopes('features:read', { tenantOnly: true })
@@ -41,10 +48,11 @@ export class FeatureEventsController {
     description: 'An event stream; each event: id, event: message, data {type: refetchEvaluation, key, enabled, changedAt}',
   })
   streamMyFeatureEvents(
+    @CurrentPrincipal() principal: Principal,
     @ActingTenant() tenant: Tenant,
     @Headers('last-event-id') lastEventId: string | undefined,
   ): Observable<MessageEvent> {
-    return this.events.events(tenant, parseLastEventId(lastEventId), true);
+    return this.events.events(tenant, parseLastEventId(lastEventId), true, this.credentialOf(principal));
   }
 
   @Sse('api/v1/tenants/:slug/feature-events')
@@ -55,10 +63,11 @@ export class FeatureEventsController {
   @ApiHeader(LAST_EVENT_ID)
   @ApiOkResponse({ description: 'An event stream, as /me/feature-events' })
   streamTenantFeatureEvents(
+    @CurrentPrincipal() principal: Principal,
     @ActingTenant() tenant: Tenant,
     @Headers('last-event-id') lastEventId: string | undefined,
   ): Observable<MessageEvent> {
-    return this.events.events(tenant, parseLastEventId(lastEventId), true);
+    return this.events.events(tenant, parseLastEventId(lastEventId), true, this.credentialOf(principal));
   }
 
   @Post('api/v1/tenants/:slug/feature-events/tickets')

@@ -19,12 +19,30 @@ interface Subscriber {
   send(change: FeatureChange): void;
   /** Ends the stream, telling the client where to resume and when to reconnect. */
   close(lastId: string): void;
+  /** Whether the credential the stream was opened with still holds (asked every sweep). */
+  holds?: () => boolean | Promise<boolean>;
+  /** Ends the stream when its credential expires. */
+  expiry?: NodeJS.Timeout;
+}
+
+/**
+ * What a stream was authorized with, for as long as it runs: it ends when the
+ * credential expires, or within a sweep of it being revoked, and the client
+ * reconnects (Last-Event-ID: nothing is lost) with whatever it holds then.
+ */
+export interface StreamCredential {
+  /** Seconds since the epoch; Infinity for none. */
+  expiresAt: number;
+  holds?: () => boolean | Promise<boolean>;
 }
 
 const PAGE = 500;
 // A safety net: a notification lost (or, on the embedded database, one from
 // another process that never arrives) delays an event by this much at most.
+// Each sweep also asks whether every stream's credential still holds.
 const SWEEP_MS = 5_000;
+// setTimeout's longest delay (about 24.8 days); a later expiry is re-armed.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const HEARTBEAT_MS = 15_000;
 /** What EventSource waits before reconnecting (the stream's `retry`). */
 export const RECONNECT_MS = 1_000;
@@ -70,7 +88,10 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
   private readonly byTenant = new Map<string, Set<Subscriber>>();
   /** One pump per tenant at a time, chained, so events go out in order. */
   private readonly pumping = new Map<string, Promise<void>>();
-  private readonly sweeper = setInterval(() => this.wakeAll(), SWEEP_MS).unref();
+  private readonly sweeper = setInterval(() => {
+    this.wakeAll();
+    this.recheckCredentials();
+  }, SWEEP_MS).unref();
   private subscribing = 0;
 
   constructor(
@@ -95,7 +116,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
    * keep the connection. Unsubscribing at any point, also while the
    * subscription is still being set up, leaves nothing behind.
    */
-  events(tenant: Tenant, lastEventId: string | undefined, details: boolean): Observable<MessageEvent> {
+  events(tenant: Tenant, lastEventId: string | undefined, details: boolean, credential: StreamCredential): Observable<MessageEvent> {
     return new Observable<MessageEvent>((observer) => {
       let detach: (() => void) | undefined;
       let unsubscribed = false;
@@ -106,7 +127,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
         observer.next({ id: lastId, retry: RECONNECT_MS } as unknown as MessageEvent);
         observer.complete();
       };
-      this.attach(tenant, lastEventId, {
+      this.attach(tenant, lastEventId, credential, {
         send: (change) => observer.next(changeEvent(change, details)),
         close: end,
         // No data: EventSource dispatches nothing, but keeps the id and the retry.
@@ -135,7 +156,9 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
     if (!verified) throw new AuthError('TOKEN_INVALID', 'The stream ticket is invalid or expired; evaluate the flags again for a new one.');
     // Without Last-Event-ID the stream starts after the change the evaluation reflected, not the newest one:
     // a change committed between the evaluation and the EventSource attaching is sent, not lost.
-    return this.events(await this.access.resolveById(verified.tenantId), lastEventId ?? verified.afterChangeId, false);
+    const tenant = await this.access.resolveById(verified.tenantId);
+    // A ticket cannot be revoked (it names no token); it holds until it expires, as the token it was issued for.
+    return this.events(tenant, lastEventId ?? verified.afterChangeId, false, { expiresAt: verified.expiresAt });
   }
 
   /** Subscriptions still being set up (reading where their stream starts). */
@@ -156,13 +179,49 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
 
   private closeAll(): void {
     clearInterval(this.sweeper);
-    for (const subscribers of this.byTenant.values()) for (const subscriber of subscribers) subscriber.close(subscriber.lastId);
+    for (const subscribers of this.byTenant.values())
+      for (const subscriber of subscribers) {
+        clearTimeout(subscriber.expiry);
+        subscriber.close(subscriber.lastId);
+      }
     this.byTenant.clear();
+  }
+
+  /** Ends a stream whose credential no longer holds; the client reconnects with what it has now. */
+  private end(subscriber: Subscriber): void {
+    this.remove(subscriber);
+    subscriber.close(subscriber.lastId);
+  }
+
+  private expireAt(subscriber: Subscriber, expiresAtMs: number): void {
+    const left = expiresAtMs - Date.now();
+    if (left <= 0) return this.end(subscriber);
+    subscriber.expiry = setTimeout(
+      () => (left > MAX_TIMER_MS ? this.expireAt(subscriber, expiresAtMs) : this.end(subscriber)),
+      Math.min(left, MAX_TIMER_MS),
+    ).unref();
+  }
+
+  private recheckCredentials(): void {
+    for (const subscribers of this.byTenant.values())
+      for (const subscriber of subscribers) {
+        if (!subscriber.holds) continue;
+        Promise.resolve()
+          .then(subscriber.holds)
+          .then(
+            (holds) => {
+              if (!holds) this.end(subscriber);
+            },
+            // Not knowing (the database is away) is no reason to end a stream: the next sweep asks again.
+            (error: unknown) => this.logger.warn(`could not re-check a stream's credential: ${(error as Error).message}`),
+          );
+      }
   }
 
   private async attach(
     tenant: Tenant,
     lastEventId: string | undefined,
+    credential: StreamCredential,
     sink: Pick<Subscriber, 'send' | 'close'> & { started(startId: string): void },
   ): Promise<() => void> {
     this.subscribing += 1;
@@ -172,7 +231,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
     } finally {
       this.subscribing -= 1;
     }
-    const subscriber: Subscriber = { tenantId: tenant.id, lastId, send: sink.send, close: sink.close };
+    const subscriber: Subscriber = { tenantId: tenant.id, lastId, send: sink.send, close: sink.close, holds: credential.holds };
     sink.started(subscriber.lastId);
     if (this.draining.active) {
       sink.close(lastId);
@@ -181,6 +240,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
     let subscribers = this.byTenant.get(tenant.id);
     if (!subscribers) this.byTenant.set(tenant.id, (subscribers = new Set()));
     subscribers.add(subscriber);
+    if (Number.isFinite(credential.expiresAt)) this.expireAt(subscriber, credential.expiresAt * 1000);
     // Replays what came after Last-Event-ID, or anything that committed while subscribing.
     this.wake(tenant.id);
     return () => this.remove(subscriber);
@@ -233,6 +293,7 @@ export class FeatureEventsService implements BeforeApplicationShutdown {
   }
 
   private remove(subscriber: Subscriber): void {
+    clearTimeout(subscriber.expiry);
     const subscribers = this.byTenant.get(subscriber.tenantId);
     subscribers?.delete(subscriber);
     if (subscribers?.size === 0) this.byTenant.delete(subscriber.tenantId);

@@ -8,9 +8,9 @@ describe(StreamTickets.name, () => {
   const tickets = new StreamTickets(new SecurityConfig(SECRET, false));
   const now = 1_800_000_000;
 
-  it('names the tenant of a ticket it issued, until it expires', () => {
+  it('names the tenant of a ticket it issued and its expiry, until it expires', () => {
     const ticket = tickets.issue(tenantId, now + 60, '42');
-    expect(tickets.verify(ticket, now)).toEqual({ tenantId, afterChangeId: '42' });
+    expect(tickets.verify(ticket, now)).toEqual({ tenantId, afterChangeId: '42', expiresAt: now + 60 });
     expect(tickets.verify(ticket, now + 60)).toBeUndefined();
   });
 
@@ -19,7 +19,11 @@ describe(StreamTickets.name, () => {
     const mac = createHmac('sha256', Buffer.from(hkdfSync('sha256', SECRET, 'tenantry', 'feature-stream-ticket', 32)))
       .update(body)
       .digest('base64url');
-    expect(tickets.verify(`${Buffer.from(body).toString('base64url')}.${mac}`, now)).toEqual({ tenantId, afterChangeId: undefined });
+    expect(tickets.verify(`${Buffer.from(body).toString('base64url')}.${mac}`, now)).toEqual({
+      tenantId,
+      afterChangeId: undefined,
+      expiresAt: now + 60,
+    });
   });
 
   it('refuses a ticket altered, forged with another key, or malformed', () => {

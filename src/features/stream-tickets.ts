@@ -9,6 +9,8 @@ export interface StreamTicket {
   tenantId: string;
   /** The newest change the issuing evaluation reflected (absent in tickets issued before 0.6.0). */
   afterChangeId: string | undefined;
+  /** When the ticket stops working, in seconds since the epoch: a stream it opened ends then. */
+  expiresAt: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export class StreamTickets {
     const [tenantId, expiresAt, afterChangeId, more] = body.split('.');
     if (!tenantId || !UUID.test(tenantId) || !/^\d+$/.test(expiresAt ?? '') || Number(expiresAt) <= nowSeconds) return undefined;
     if (more !== undefined || (afterChangeId !== undefined && !CHANGE_ID.test(afterChangeId))) return undefined;
-    return { tenantId, afterChangeId };
+    return { tenantId, afterChangeId, expiresAt: Number(expiresAt) };
   }
 
   private mac(body: string): string {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FeatureEventsService } from '../../src/features/feature-events.service.js';
 import { DatabaseService } from '../../src/infra/database/database.service.js';
 import { ClientsService } from '../../src/oidc/clients.service.js';
+import { StreamTickets } from '../../src/features/stream-tickets.js';
 import { api, clientWithToken, expectProblem, type TestClient } from '../support/api.js';
 import { EventStreamClient } from '../support/event-stream.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -192,6 +193,51 @@ describe('feature changes: audit trail, optimistic concurrency, live stream', ()
       await until(() => events.pendingSubscriptions === 0);
       await sleep(100);
       expect(events.subscriberCount).toBe(subscribers);
+    });
+
+    describe('lasts no longer than its credential', () => {
+      // Credentials are asked again every sweep (5 s); an expiry ends the stream on time.
+      const SWEEP_AND_MARGIN_MS = 8_000;
+
+      it('ends when the client its token was issued to is deleted, with the point to resume from; other streams go on', async () => {
+        const clients = first.app.get(ClientsService);
+        const doomed = await clientWithToken(first, clients, { tenantSlug: 'acme', scopes: ['features:read'] });
+        const stream = await open(first, '/api/v1/me/feature-events', doomed.token);
+        const bystander = await open(first, '/api/v1/me/feature-events', tenantClient.token);
+        expect([stream.status, bystander.status]).toEqual([200, 200]);
+        await clients.delete(doomed.clientId);
+        const last = await stream.ended(SWEEP_AND_MARGIN_MS);
+        expect(last).toMatchObject({ retry: '1000', id: expect.stringMatching(/^\d+$/) });
+        // Reconnecting with the dead token is refused, so the client knows to get a new one.
+        expect((await open(first, '/api/v1/me/feature-events', doomed.token)).status).toBe(401);
+        await api(first, admin.token).post('/api/v1/tenants/acme/features/beta/disable').expect(200);
+        expect((await bystander.next()).data).toMatchObject({ key: 'beta', enabled: false });
+      });
+
+      it('ends when the API key it was opened with is revoked', async () => {
+        const created = await api(first, admin.token)
+          .post('/api/v1/tenants/acme/api-keys', { kind: 'secret', scopes: ['features:read'] })
+          .expect(201);
+        const { id, key } = created.body as { id: string; key: string };
+        const stream = await open(first, '/api/v1/me/feature-events', key);
+        expect(stream.status).toBe(200);
+        await api(first, admin.token).delete(`/api/v1/tenants/acme/api-keys/${id}`).expect(200);
+        expect(await stream.ended(SWEEP_AND_MARGIN_MS)).toMatchObject({ retry: '1000' });
+        expect((await open(first, '/api/v1/me/feature-events', key)).status).toBe(401);
+      });
+
+      it('ends a ticket’s stream when the ticket expires, not before', async () => {
+        const tenant = (await api(first, admin.token).get('/api/v1/tenants/acme').expect(200)).body as { id: string };
+        const expiresAt = Math.floor(Date.now() / 1000) + 2;
+        const ticket = first.app.get(StreamTickets).issue(tenant.id, expiresAt, '0');
+        const openedAt = Date.now();
+        // The ticket route is public: the header the client sends is not read.
+        const stream = await open(first, `/ofrep/v1/feature-events?ticket=${encodeURIComponent(ticket)}`, 'unused');
+        expect(stream.status).toBe(200);
+        expect(await stream.ended(SWEEP_AND_MARGIN_MS)).toMatchObject({ retry: '1000' });
+        expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000);
+        expect(Date.now() - openedAt).toBeGreaterThanOrEqual(900);
+      });
     });
 
     it('never sends one tenant’s changes to another, and refuses another tenant’s stream', async () => {
