@@ -80,12 +80,16 @@
         })
         .catch(function () {});
     };
+    var opened = false;
     var open = function () {
       fetch(live.dataset.liveRows, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(function (response) {
           return response.ok ? response.json() : Promise.reject(new Error(String(response.status)));
         })
         .then(function (ticket) {
+          // A new ticket's stream starts now (the old one ended with its ticket): read once what changed in between.
+          if (opened) refresh();
+          opened = true;
           var source = new EventSource(ticket.url);
           source.onmessage = refresh;
           source.onerror = function () {
