@@ -11,15 +11,15 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
 /**
  * The API's contract: every route behind AccessTokenGuard. `issuer` is the
  * module that provides the ports of issuer.port.ts (VerificationKeys,
- * TokenLiveness, ClientRegistry); auth never imports it itself.
- * CredentialLiveness is exported to every module (global).
+ * TokenLiveness, ClientRegistry); auth never imports it itself. Global, so
+ * that modules whose answers outlive their request (streams) get
+ * CredentialLiveness without importing auth's composition.
  */
 @Module({})
 export class AuthModule {
   static forRoot(issuer: Type): DynamicModule {
     return {
       module: AuthModule,
-      // Every module's routes stand behind the guard; CredentialLiveness is for those whose answers outlive the request.
       global: true,
       imports: [PassportModule, issuer],
       providers: [
@@ -30,7 +30,18 @@ export class AuthModule {
         CredentialLiveness,
         { provide: APP_GUARD, useClass: AccessTokenGuard },
       ],
-      exports: [CredentialLiveness],
+      exports: [CredentialLiveness, DpopReplayRepository],
+    };
+  }
+
+  /** Without HTTP (the CLI): no guard, no background purge; what the modules' services and commands need. */
+  static withoutHttp(issuer: Type): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      imports: [issuer],
+      providers: [DpopReplayRepository, CredentialLiveness],
+      exports: [CredentialLiveness, DpopReplayRepository],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
-import { DpopReplayRepository } from '../auth/dpop-replay.repository.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { FeaturesModule } from '../features/features.module.js';
@@ -31,10 +31,10 @@ export class CliModule {
         UsersModule,
         OperatorsModule,
         OidcModule,
+        AuthModule.withoutHttp(OidcModule),
         FeaturesModule,
         ApiKeysModule,
       ],
-      providers: [DpopReplayRepository],
     };
   }
 }
