@@ -30,4 +30,25 @@ describe(VerifiedTokenCache.name, () => {
     expect(cache.get('token', 0)).toBeUndefined();
     expect(new VerifiedTokenCache().get('Bearer other', 0)).toBeUndefined();
   });
+
+  it('never answers for a header that only ends like a known one', () => {
+    const token = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJjIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi10aGF0LXdhcy12ZXJpZmllZA';
+    const forged = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi10aGF0LXdhcy12ZXJpZmllZA';
+    const cache = new VerifiedTokenCache();
+    cache.set(`Bearer ${token}`, { principal: principal(1_000), presented: { scheme: 'bearer', token } });
+    expect(cache.get(`Bearer ${forged}`, 0)).toBeUndefined();
+    expect(cache.get(`bearer ${token}`, 0)).toBeUndefined();
+    expect(cache.get(`Bearer ${token}`, 0)?.principal).toEqual(principal(1_000));
+  });
+
+  it('keeps the latest of two spellings of one token, each only for itself', () => {
+    const token = 'x'.repeat(100);
+    const cache = new VerifiedTokenCache();
+    const asBearer = { principal: principal(1_000), presented: { scheme: 'bearer', token } } as const;
+    const asDpop = { principal: { ...principal(1_000), jkt: 'k' }, presented: { scheme: 'dpop', token } } as const;
+    cache.set(`Bearer ${token}`, asBearer);
+    cache.set(`DPoP ${token}`, asDpop);
+    expect(cache.get(`DPoP ${token}`, 0)).toEqual(asDpop);
+    expect(cache.get(`Bearer ${token}`, 0)).toBeUndefined();
+  });
 });
