@@ -47,6 +47,8 @@ export class DatabaseConfig {
     readonly url: string | undefined,
     readonly dataDir: string,
     readonly poolSize: number,
+    /** Whether repeated control-plane statements are sent as named prepared statements (server databases only). */
+    readonly preparedStatements: boolean,
   ) {}
 }
 
@@ -189,7 +191,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const security = readSecretKey(values.SECRET_KEY, values.NODE_ENV, values.DATA_DIR);
   return new AppConfig(
     new ServerConfig(values.PORT, values.PUBLIC_URL, values.NODE_ENV, values.TRUST_PROXY, values.SHUTDOWN_TIMEOUT),
-    new DatabaseConfig(values.DATABASE_URL, values.DATA_DIR, values.DATABASE_POOL_SIZE),
+    new DatabaseConfig(values.DATABASE_URL, values.DATA_DIR, values.DATABASE_POOL_SIZE, values.DATABASE_PREPARED_STATEMENTS),
     security,
     new TokenConfig(
       values.ACCESS_TOKEN_TTL,

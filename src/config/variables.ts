@@ -164,6 +164,12 @@ export const CONFIGURATION_VARIABLES = {
     default: 60_000,
   },
   DATABASE_POOL_SIZE: { kind: 'integer', meaning: 'connections in the one pool all Prisma clients share', min: 1, max: 200, default: 10 },
+  DATABASE_PREPARED_STATEMENTS: {
+    kind: 'boolean',
+    meaning:
+      "`false` behind a pooler that cannot keep a connection's named prepared statements (PgBouncer in transaction mode before 1.21). On, the control plane's repeated statements are prepared once per connection, sparing the server their parse and plan; the embedded database never uses them",
+    default: true,
+  },
   TRUST_PROXY: { kind: 'boolean', meaning: '`true` behind a TLS-terminating proxy (honours `X-Forwarded-*`)', default: false },
   SHUTDOWN_TIMEOUT: {
     kind: 'integer',

@@ -6,6 +6,7 @@ import { PrismaClient as ControlPrismaClient } from '../../generated/control/cli
 import { controlMigrationsDirectory } from '../project-paths.js';
 import { EMBEDDED_POOL_MAX, startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedOptions } from './embedded-postgres.js';
 import { loadMigrations, migrateSchema } from './migrator.js';
+import { repeatedStatementNames } from './prepared-statements.js';
 import { CONTROL_SCHEMA } from './schema-names.js';
 
 export type { ControlPrismaClient };
@@ -78,7 +79,15 @@ export class DatabaseService implements OnApplicationShutdown {
     // caller's next query fails with the error anyway, and the pool drops
     // the dead client when it comes back.
     pool.on('connect', (client) => client.on('error', ignoreReportedElsewhere));
-    const control = new ControlPrismaClient({ ...PRISMA_CLIENT_OPTIONS, adapter: new PrismaPg(pool, { schema: CONTROL_SCHEMA }) });
+    // Named statements are per session, and the embedded server runs every
+    // pooled connection in PGlite's one session, where two connections would
+    // prepare the same name. Isolated tenants' clients send texts that name
+    // their own schema, so only the control plane's client prepares.
+    const statementNameGenerator = !embedded && config.preparedStatements ? repeatedStatementNames('tenantry_') : undefined;
+    const control = new ControlPrismaClient({
+      ...PRISMA_CLIENT_OPTIONS,
+      adapter: new PrismaPg(pool, { schema: CONTROL_SCHEMA, statementNameGenerator }),
+    });
     return new DatabaseService(pool, control, { ...connection, application_name: 'tenantry-listener' }, embedded);
   }
 
